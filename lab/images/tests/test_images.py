@@ -1,0 +1,123 @@
+"""The lab base images: built from their recipe once, and real hosts when run.
+
+A container from `ecomops/host` must behave like a fresh cloud instance: systemd
+boots to `running` with an explicit capability set (never --privileged) and
+sshd accepts a key, with host keys of its own.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+BUILD = ROOT / "lab" / "images" / "build.sh"
+SYSTEMD_FLAGS = [
+    "--cap-add", "SYS_ADMIN",
+    "--security-opt", "seccomp=unconfined",
+    "--cgroupns=host",
+    "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
+    "--tmpfs", "/run", "--tmpfs", "/tmp",
+]  # fmt: skip
+
+
+def docker(*args: str, check: bool = True) -> str:
+    return subprocess.run(
+        ["docker", *args], check=check, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def wait_for_boot(name: str, timeout: float = 60) -> str:
+    state = ""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = docker("exec", name, "systemctl", "is-system-running", check=False)
+        if state in {"running", "degraded"}:
+            return state
+        time.sleep(0.5)
+    return state
+
+
+@pytest.fixture
+def host() -> Iterator[str]:
+    name = f"ecomops-test-boot-{uuid.uuid4().hex[:8]}"
+    docker("run", "-d", "--name", name, *SYSTEMD_FLAGS, "ecomops/host")
+    try:
+        yield name
+    finally:
+        docker("rm", "-f", name, check=False)
+
+
+def test_an_unchanged_recipe_rebuilds_nothing() -> None:
+    out = subprocess.run([str(BUILD)], check=True, capture_output=True, text=True)
+    log = out.stdout + out.stderr
+    assert "building" not in log, log
+    for image in ("trixie-minbase", "host", "python", "node", "nginx"):
+        assert f"ecomops/{image} is up to date" in log
+
+
+def test_host_image_boots_systemd_without_privileged(host: str) -> None:
+    state = wait_for_boot(host)
+    failed = docker("exec", host, "systemctl", "--failed", "--no-legend", check=False)
+    assert state == "running", f"systemd is {state!r}; failed units:\n{failed}"
+    assert docker("inspect", "-f", "{{.HostConfig.Privileged}}", host) == "false"
+
+
+def test_sshd_accepts_a_key_and_every_host_has_its_own_host_keys(host: str, tmp_path: Path) -> None:
+    key = tmp_path / "id_ed25519"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    assert wait_for_boot(host) == "running"
+    docker("exec", host, "install", "-d", "-m", "0700", "/root/.ssh")
+    subprocess.run(
+        ["docker", "exec", "-i", host, "sh", "-c", "cat > /root/.ssh/authorized_keys"],
+        input=key.with_suffix(".pub").read_text(),
+        check=True,
+        text=True,
+    )
+    ip = docker("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", host)
+    known_hosts = tmp_path / "known_hosts"
+    ssh = [
+        "ssh", "-i", str(key), "-o", "BatchMode=yes", "-o", "ConnectTimeout=5",
+        "-o", "StrictHostKeyChecking=accept-new", "-o", f"UserKnownHostsFile={known_hosts}",
+        f"root@{ip}",
+    ]  # fmt: skip
+    answered = ""
+    for _ in range(20):  # sshd may still be generating its host keys
+        run = subprocess.run([*ssh, "hostname"], capture_output=True, text=True)
+        if run.returncode == 0:
+            answered = run.stdout.strip()
+            break
+        time.sleep(0.5)
+    assert answered == docker("exec", host, "hostname")
+    assert known_hosts.read_text().strip(), "the host key was not recorded"
+
+    other = f"{host}-other"
+    docker("run", "-d", "--name", other, *SYSTEMD_FLAGS, "ecomops/host")
+    try:
+        wait_for_boot(other)
+        fingerprint = "ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub"
+        for _ in range(20):
+            theirs = docker("exec", other, "sh", "-c", fingerprint, check=False)
+            if theirs:
+                break
+            time.sleep(0.5)
+        ours = docker("exec", host, "sh", "-c", fingerprint)
+        assert theirs and theirs != ours
+    finally:
+        docker("rm", "-f", other, check=False)
+
+
+def test_images_trust_the_host_ca_bundle_for_pip_and_npm() -> None:
+    env = docker(
+        "image", "inspect", "-f", "{{range .Config.Env}}{{println .}}{{end}}", "ecomops/node"
+    )
+    assert "NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt" in env
+    assert "PIP_CERT=/etc/ssl/certs/ca-certificates.crt" in env
+    bundle = docker("run", "--rm", "ecomops/python", "cat", "/etc/ssl/certs/ca-certificates.crt")
+    host_first_cert = Path("/etc/ssl/certs/ca-certificates.crt").read_text().split("-----END")[0]
+    assert host_first_cert.strip().splitlines()[-1] in bundle
