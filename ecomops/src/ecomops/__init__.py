@@ -1,0 +1,1 @@
+"""Deploy and operate the e-commerce stack over ansible-runner."""
