@@ -1,0 +1,1 @@
+"""Users (e-mail login) and their addresses."""

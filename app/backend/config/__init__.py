@@ -1,0 +1,1 @@
+"""Project package of the e-commerce backend: settings, URLs, WSGI, logging."""

@@ -1,0 +1,47 @@
+"""JSON error responses: a client never sees an HTML debug page or a bare 500."""
+
+import logging
+
+from django.db import IntegrityError
+from django.http import HttpRequest, JsonResponse
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+logger = logging.getLogger(__name__)
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    response = exception_handler(exc, context)
+    if response is not None:
+        return response
+    if isinstance(exc, IntegrityError):
+        # A race lost against a concurrent request (duplicate email, ...) is a conflict.
+        return Response(
+            {"detail": "The request conflicts with the current state; retry it."},
+            status=status.HTTP_409_CONFLICT,
+        )
+    logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
+    return Response(
+        {"detail": "Internal error; it has been logged. Retry later or contact support."},
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return JsonResponse({"detail": f"No route for {request.path}."}, status=404)
+
+
+def server_error(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(
+        {"detail": "Internal error; it has been logged. Retry later or contact support."},
+        status=500,
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return JsonResponse({"detail": "Bad request."}, status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return JsonResponse({"detail": "Permission denied."}, status=403)

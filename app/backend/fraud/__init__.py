@@ -1,0 +1,1 @@
+"""Fraud detection: autoencoder and classifier, checkout scoring, admin dashboard."""

@@ -1,0 +1,1 @@
+"""Pure NumPy machine learning for fraud detection; importable without Django."""

@@ -1,0 +1,84 @@
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+
+
+class ModelVersion(models.Model):
+    """A trained detector. Artifacts live in the database (a few kB each), so activating a
+    version or rolling back is one transaction on every host at once, with no shared volume."""
+
+    class FeatureSet(models.TextChoices):
+        SEED = "seed", "seed (the original's six columns)"
+        SIGNALS = "signals", "signals (behavioural features)"
+
+    version = models.PositiveIntegerField(unique=True)
+    feature_set = models.CharField(max_length=10, choices=FeatureSet.choices)
+    artifact = models.BinaryField()
+    threshold = models.FloatField()
+    report = models.JSONField(default=dict)
+    source = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-version"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            # The database itself guarantees a single active model, whatever races happen.
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=models.Q(is_active=True),
+                name="fraud_one_active_model",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version} ({self.feature_set}{', active' if self.is_active else ''})"
+
+
+class TransactionScore(models.Model):
+    """The score a checkout received; the order keeps it as `order.fraud_score`."""
+
+    class Action(models.TextChoices):
+        FLAGGED = "flagged"  # anomalous, let through (default policy)
+        HELD = "held"  # anomalous and FRAUD_BLOCK_ANOMALIES: paid order put back to pending
+        NONE = "none"
+
+    order = models.OneToOneField(
+        "orders.Order", on_delete=models.CASCADE, null=True, blank=True, related_name="fraud_score"
+    )
+    payment = models.ForeignKey(
+        "payments.Payment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    model_version = models.ForeignKey(
+        ModelVersion, on_delete=models.SET_NULL, null=True, related_name="scores"
+    )
+    score = models.FloatField()
+    threshold = models.FloatField()
+    is_anomaly = models.BooleanField()
+    action = models.CharField(max_length=10, choices=Action.choices, default=Action.NONE)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    succeeded = models.BooleanField(null=True)
+    # Model inputs and card summary (brand, last4, state): never a full card number.
+    features = models.JSONField(default=dict)
+    acknowledged = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["is_anomaly", "acknowledged"]),
+        ]
+        permissions: ClassVar[list[tuple[str, str]]] = [
+            ("score_transaction", "Can score transactions through the API (service accounts)"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score:.4f}{' anomaly' if self.is_anomaly else ''}"

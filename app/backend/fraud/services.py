@@ -1,0 +1,127 @@
+"""What the dashboard and the admin API share: statistics, flagged rows, CSV export, uploads."""
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from django.db.models import QuerySet
+
+from fraud import conf
+from fraud.ml.datasets import DatasetError, parse_csv
+from fraud.ml.detector import InvalidRowsError, error_stats
+from fraud.models import ModelVersion, TransactionScore
+from fraud.registry import active_version, train_and_register
+
+EXPORT_COLUMNS = (
+    "created_at",
+    "order_id",
+    "user_email",
+    "amount",
+    "succeeded",
+    "score",
+    "threshold",
+    "is_anomaly",
+    "action",
+    "model_version",
+    "card",
+    "address_state",
+    "address_zip",
+    "acknowledged",
+)
+
+
+class UploadError(ValueError):
+    """A rejected dataset; the active model is untouched."""
+
+
+def summary() -> dict[str, Any]:
+    scores = np.array(TransactionScore.objects.values_list("score", flat=True), dtype=np.float64)
+    anomalies = TransactionScore.objects.filter(is_anomaly=True)
+    active = active_version()
+    return {
+        "scored": int(scores.size),
+        "anomalies": anomalies.count(),
+        "anomaly_share": float(anomalies.count() / scores.size) if scores.size else 0.0,
+        "unacknowledged_alerts": anomalies.filter(acknowledged=False).count(),
+        "errors": error_stats(scores) if scores.size else None,
+        "blocking": conf.block_anomalies(),
+        "active_model": (
+            {
+                "version": active.version,
+                "feature_set": active.feature_set,
+                "threshold": active.threshold,
+                "source": active.source,
+                "activated_at": active.activated_at.isoformat() if active.activated_at else None,
+                "training": {
+                    k: active.report.get(k)
+                    for k in ("rows_used", "test_errors", "test_anomaly_share", "train_seconds")
+                },
+            }
+            if active
+            else None
+        ),
+    }
+
+
+def flagged() -> QuerySet[TransactionScore]:
+    return TransactionScore.objects.filter(is_anomaly=True).select_related(
+        "user", "model_version", "order"
+    )
+
+
+def export_rows(scores: Iterable[TransactionScore]) -> Iterable[list[object]]:
+    yield list(EXPORT_COLUMNS)
+    for s in scores:
+        yield [
+            s.created_at.isoformat(),
+            s.order_id,
+            getattr(s.user, "email", ""),
+            s.amount,
+            s.succeeded,
+            f"{s.score:.6f}",
+            f"{s.threshold:.6f}",
+            s.is_anomaly,
+            s.action,
+            s.model_version.version if s.model_version else "",
+            s.features.get("card", ""),
+            s.features.get("address_state", ""),
+            s.features.get("address_zip", ""),
+            s.acknowledged,
+        ]
+
+
+def export_csv(scores: Iterable[TransactionScore]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in export_rows(scores):
+        # Spreadsheet formula injection: user-controlled text never starts a cell with =+-@.
+        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+    return out.getvalue()
+
+
+def retrain_from_upload(
+    upload: Any, feature_set: str, *, activate: bool, user: object = None
+) -> ModelVersion:
+    """Validate, train, register. Any failure raises UploadError before the database changes."""
+    limit = conf.max_upload_bytes()
+    if upload is None:
+        raise UploadError("choose a CSV file to upload")
+    if upload.size == 0:
+        raise UploadError("the file is empty: expected a CSV header line and data rows")
+    if upload.size > limit:
+        raise UploadError(
+            f"the file is {upload.size:,} bytes; the limit is {limit:,} (FRAUD_MAX_UPLOAD_BYTES)"
+        )
+    try:
+        text = upload.read().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UploadError("the file is not UTF-8 text: export it as CSV (UTF-8)") from exc
+    try:
+        rows = parse_csv(text, feature_set)
+        return train_and_register(
+            rows, feature_set, f"upload:{upload.name}", activate=activate, user=user
+        )
+    except (DatasetError, InvalidRowsError) as exc:
+        raise UploadError(str(exc)) from exc

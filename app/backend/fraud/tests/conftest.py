@@ -1,0 +1,34 @@
+"""Fraud fixtures on top of the backend's conftest (real PostgreSQL cluster, users, cards)."""
+
+import pytest
+
+from fraud.ml.detector import train
+from fraud.ml.signals import signal_rows
+from fraud.ml.synthetic import card_transactions
+
+
+@pytest.fixture(scope="session")
+def trained_signals():
+    """One small signals model per session; training is the slow part."""
+    rows = signal_rows(t.tx for t in card_transactions(n_users=120))
+    return train(rows, "signals", epochs=10)
+
+
+@pytest.fixture
+def register_model(db, trained_signals):
+    from fraud.registry import register
+
+    def make(*, threshold: float | None = None, activate: bool = True, source: str = "test"):
+        if threshold is not None:
+            trained_signals.detector.threshold = threshold
+        try:
+            return register(trained_signals, source, activate=activate)
+        finally:
+            trained_signals.detector.threshold = trained_signals.report["threshold"]
+
+    return make
+
+
+@pytest.fixture
+def active_model(register_model):
+    return register_model()

@@ -1,0 +1,129 @@
+"""The admin dashboard on /admin/fraud/: access, content, histogram, export, uploads."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from fraud.ml.signals import signal_rows
+from fraud.ml.synthetic import card_transactions
+from fraud.models import ModelVersion, TransactionScore
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(staff_user):
+    client = Client()
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def flagged_score(active_model, user):
+    return TransactionScore.objects.create(
+        user=user,
+        model_version=active_model,
+        score=9.5,
+        threshold=active_model.threshold,
+        is_anomaly=True,
+        action="flagged",
+        amount="120.00",
+        succeeded=True,
+        features={"card": "visa ****4242", "address_state": "Oregon", "address_zip": "=cmd()"},
+    )
+
+
+def _signals_csv(n_users: int = 40) -> bytes:
+    rows = signal_rows(t.tx for t in card_transactions(n_users=n_users))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def test_dashboard_is_for_admins_only(make_user, active_model):
+    anonymous = Client().get("/admin/fraud/")
+    assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
+    staff_without_rights = Client()
+    staff_without_rights.force_login(make_user("staff@example.com", is_staff=True))
+    assert staff_without_rights.get("/admin/fraud/").status_code == 404
+    assert (
+        staff_without_rights.get("/admin/fraud/transactionscore/histogram.png").status_code == 403
+    )
+    customer = Client()
+    customer.force_login(make_user("customer@example.com"))
+    assert customer.get("/admin/fraud/transactionscore/export.csv").status_code == 302
+
+
+def test_dashboard_shows_stats_badge_and_flagged_rows(admin_client, flagged_score):
+    page = admin_client.get("/admin/fraud/").content.decode()
+    assert 'id="fraud-dashboard"' in page
+    assert 'id="fraud-alert-badge"' in page and "1 new alert" in page
+    assert "visa ****4242" in page and "9.5000" in page
+    flagged_score.acknowledged = True
+    flagged_score.save()
+    assert 'id="fraud-alert-badge"' not in admin_client.get("/admin/fraud/").content.decode()
+
+
+def test_histogram_is_a_png(admin_client, flagged_score):
+    response = admin_client.get("/admin/fraud/transactionscore/histogram.png")
+    assert response["Content-Type"] == "image/png"
+    assert response.content[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_csv_export_lists_anomalies_and_defuses_formulas(admin_client, flagged_score):
+    response = admin_client.get("/admin/fraud/transactionscore/export.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["created_at", "order_id", "user_email"]
+    assert rows[1][2] == "alice@example.com" and rows[1][5] == "9.500000"
+    assert "'=cmd()" in rows[1]
+
+
+def _upload(client, content: bytes, feature_set: str = "signals", name: str = "data.csv"):
+    return client.post(
+        "/admin/fraud/transactionscore/upload/",
+        {
+            "file": SimpleUploadedFile(name, content, "text/csv"),
+            "feature_set": feature_set,
+            "activate": "on",
+        },
+        follow=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"colour,size\nred,3\n", "wrong columns"),
+        (b"", "empty"),
+        (b"\xff\xfe\x00garbage", "not UTF-8"),
+    ],
+)
+def test_bad_uploads_are_refused_and_leave_the_model_alone(
+    admin_client, active_model, content, message
+):
+    page = _upload(admin_client, content).content.decode()
+    assert "Upload refused" in page and message in page
+    assert list(ModelVersion.objects.values_list("version", "is_active")) == [(1, True)]
+
+
+def test_oversized_upload_is_refused(admin_client, active_model, settings):
+    settings.FRAUD_MAX_UPLOAD_BYTES = 100
+    page = _upload(admin_client, _signals_csv()).content.decode()
+    assert "the limit is 100" in page
+    assert ModelVersion.objects.count() == 1
+
+
+def test_good_upload_trains_activates_and_can_be_rolled_back(admin_client, active_model):
+    page = _upload(admin_client, _signals_csv()).content.decode()
+    assert "Trained model v2 and activated" in page
+    assert ModelVersion.objects.get(is_active=True).source == "upload:data.csv"
+    page = admin_client.post(
+        "/admin/fraud/transactionscore/rollback/", follow=True
+    ).content.decode()
+    assert "model v1 is active" in page
+    assert ModelVersion.objects.get(is_active=True).version == 1

@@ -1,0 +1,46 @@
+"""Versioned models: atomic activation, a single active version, rollback, cache refresh."""
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from fraud import registry
+from fraud.models import ModelVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def test_versions_are_numbered_and_only_one_is_active(register_model):
+    v1 = register_model()
+    v2 = register_model()
+    assert (v1.version, v2.version) == (1, 2)
+    assert list(ModelVersion.objects.filter(is_active=True)) == [v2]
+
+
+def test_the_database_refuses_two_active_models(register_model):
+    v1 = register_model()
+    v2 = register_model(activate=False)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ModelVersion.objects.filter(pk=v2.pk).update(is_active=True)
+    v1.refresh_from_db()
+    assert v1.is_active
+
+
+def test_rollback_reactivates_the_previous_version_and_scoring_follows(register_model):
+    register_model(threshold=1e9)  # v1 flags nothing
+    register_model(threshold=-1.0)  # v2 flags everything
+    version, detector = registry.active_detector()
+    assert version.version == 2 and detector.threshold == -1.0
+    assert registry.rollback().version == 1
+    version, detector = registry.active_detector()
+    assert version.version == 1 and detector.threshold == 1e9
+
+
+def test_rollback_without_an_older_version_says_so(register_model):
+    register_model()
+    with pytest.raises(LookupError, match="nothing to roll back"):
+        registry.rollback()
+
+
+def test_no_active_model_explains_how_to_train_one():
+    with pytest.raises(registry.NoActiveModelError, match="fraud_train"):
+        registry.active_detector()

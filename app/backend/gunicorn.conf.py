@@ -1,0 +1,23 @@
+"""gunicorn settings; every value can be overridden from the environment."""
+
+import multiprocessing
+import os
+
+from config.logging import logging_config
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# The usual (2 x CPUs) + 1 sync workers, capped so a large host does not exhaust DB connections.
+workers = int(os.environ.get("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2 + 1, 12)))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then so a slow leak cannot grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# /dev/shm keeps the worker heartbeat off a possibly slow overlay filesystem.
+worker_tmp_dir = "/dev/shm"  # noqa: S108
+accesslog = "-"
+errorlog = "-"
+logconfig_dict = logging_config(os.environ.get("LOG_LEVEL", "INFO"))
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

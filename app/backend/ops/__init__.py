@@ -1,0 +1,1 @@
+"""Operations: health probes, migrations under an advisory lock, the legacy import."""

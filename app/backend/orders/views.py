@@ -1,0 +1,100 @@
+from collections import Counter
+from typing import ClassVar
+
+from django.db.models import Q, QuerySet
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Address
+from orders import services
+from orders.models import Order
+from orders.serializers import CheckoutSerializer, OrderSerializer, StatusSerializer
+from payments.gateways import GatewayUnavailableError, InvalidPaymentMethodError, get_gateway
+from payments.models import Card, Payment
+from payments.views import GatewayUnavailable
+
+
+class CheckoutView(APIView):
+    permission_classes: ClassVar = [permissions.IsAuthenticated]
+
+    def post(self, request: Request) -> Response:
+        serializer = CheckoutSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        # Owner-filtered lookups: another user's address or card is "not found", not usable.
+        address = Address.objects.filter(pk=data["address_id"], user=request.user).first()
+        if address is None:
+            raise ValidationError({"address_id": ["No such address in your account."]})
+        card = Card.objects.filter(pk=data["card_id"], user=request.user).first()
+        if card is None:
+            raise ValidationError({"card_id": ["No such card in your account."]})
+        if card.provider != get_gateway().name:
+            raise ValidationError(
+                {"card_id": ["The current payment provider cannot charge this card; add it again."]}
+            )
+        quantities: Counter[int] = Counter()
+        for line in data["items"]:
+            quantities[line["product_id"]] += line["quantity"]
+        try:
+            result = services.checkout(request.user, quantities, address, card)
+        except services.UnknownProductsError as error:
+            raise ValidationError({"items": [str(error)]}) from None
+        except services.OutOfStockError as error:
+            return Response(
+                {
+                    "code": "out_of_stock",
+                    "detail": str(error),
+                    "available": {str(pk): units for pk, units in error.shortages.items()},
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        except InvalidPaymentMethodError as error:
+            raise ValidationError({"card_id": [str(error)]}) from None
+        except GatewayUnavailableError as error:
+            raise GatewayUnavailable(str(error)) from None
+        body = OrderSerializer(result.order).data
+        if result.payment.status != Payment.Status.SUCCEEDED:
+            return Response(
+                {
+                    "code": "card_declined",
+                    "decline_code": result.payment.failure_code,
+                    "detail": "The card was declined; the order was cancelled. Use another card.",
+                    "order": body,
+                },
+                status=status.HTTP_402_PAYMENT_REQUIRED,
+            )
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = OrderSerializer
+    permission_classes: ClassVar = [permissions.IsAuthenticated]
+
+    def get_queryset(self) -> QuerySet[Order]:
+        queryset = Order.objects.select_related("user").prefetch_related("items")
+        if not self.request.user.is_staff:
+            queryset = queryset.filter(user=self.request.user)
+        search = self.request.query_params.get("search", "").strip()
+        if search:
+            condition = Q(items__product_name__icontains=search) | Q(user__email__icontains=search)
+            if search.isdigit():
+                condition |= Q(pk=int(search))
+            queryset = queryset.filter(condition).distinct()
+        return queryset
+
+    @action(
+        detail=True,
+        methods=["patch"],
+        url_path="status",
+        permission_classes=[permissions.IsAdminUser],
+    )
+    def set_status(self, request: Request, pk: str | None = None) -> Response:
+        order = self.get_object()
+        serializer = StatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.set_status(order, serializer.validated_data["status"])
+        return Response(OrderSerializer(order).data)

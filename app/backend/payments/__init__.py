@@ -1,0 +1,1 @@
+"""Saved cards (brand, last4, expiry and provider ids only) and charges through a gateway."""

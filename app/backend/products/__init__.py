@@ -1,0 +1,1 @@
+"""The catalogue: products, prices, stock and images."""

@@ -1,0 +1,186 @@
+// Starts the real stack the browser suite runs against, on this machine and
+// with nothing fixed: a throwaway PostgreSQL cluster, the Django backend under
+// gunicorn from the project's venv, and the built site served by `vite
+// preview`, which proxies the backend's paths exactly as nginx does in the
+// image. Every port is picked free at run time; everything lives in one
+// temporary directory that is removed afterwards.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const NOBODY = 65534;
+
+export const ROOT = path.resolve(import.meta.dirname, '../../..');
+const FRONTEND = path.join(ROOT, 'app/frontend');
+const BACKEND = path.join(ROOT, 'app/backend');
+const VENV_BIN = path.join(ROOT, '.venv/bin');
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { encoding: 'utf8', ...options });
+  if (result.error) throw new Error(`${command} could not start: ${result.error.message}`);
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+// PostgreSQL refuses to run as root: as root, the cluster runs as `nobody`.
+function asClusterOwner(command, args) {
+  if (process.getuid?.() !== 0) return [command, args];
+  return ['setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', command, ...args]];
+}
+
+async function waitFor(url, what, { timeoutMs = 60_000, process: child } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} before it was ready`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+      last = `HTTP ${response.status}`;
+    } catch (error) {
+      last = error.cause?.code ?? error.message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${what} was not ready at ${url} within ${timeoutMs / 1000}s (last: ${last})`);
+}
+
+function startProcess(name, command, args, options, logs) {
+  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines = [];
+  const keep = (chunk) => {
+    lines.push(chunk.toString());
+    if (lines.length > 200) lines.shift();
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  logs[name] = lines;
+  return child;
+}
+
+function stopProcess(child) {
+  if (!child || child.exitCode !== null) return;
+  try {
+    // The whole group: vite and gunicorn both fork workers.
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    // Already gone.
+  }
+}
+
+export async function startStack({ log = console.error } = {}) {
+  for (const [tool, hint] of [
+    ['initdb', 'install the PostgreSQL server binaries (initdb, pg_ctl)'],
+    ['pg_ctl', 'install the PostgreSQL server binaries (initdb, pg_ctl)'],
+  ]) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) throw new Error(`${tool} not found on PATH: ${hint}`);
+  }
+  if (!existsSync(path.join(VENV_BIN, 'gunicorn'))) {
+    throw new Error(`${VENV_BIN}/gunicorn is missing: run 'make venv' (it installs the backend's requirements)`);
+  }
+
+  const base = mkdtempSync(path.join(tmpdir(), 'ecomops-frontend-e2e-'));
+  chmodSync(base, 0o755);
+  const data = path.join(base, 'pgdata');
+  const sockets = path.join(base, 'pgsocket');
+  for (const dir of [data, sockets]) {
+    mkdirSync(dir, { mode: 0o700 });
+    if (process.getuid?.() === 0) chownSync(dir, NOBODY, NOBODY);
+  }
+  const logs = {};
+  const children = [];
+  let pgStarted = false;
+
+  const stop = () => {
+    for (const child of children.reverse()) stopProcess(child);
+    if (pgStarted) {
+      const [cmd, args] = asClusterOwner('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      spawnSync(cmd, args, { stdio: 'ignore' });
+    }
+    rmSync(base, { recursive: true, force: true });
+  };
+
+  try {
+    const pgPort = await freePort();
+    log(`e2e: PostgreSQL on socket ${sockets} port ${pgPort}`);
+    run(...asClusterOwner('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']));
+    const pgOptions = `-p ${pgPort} -k ${sockets} -c listen_addresses='' -c fsync=off -c synchronous_commit=off`;
+    run(...asClusterOwner('pg_ctl', ['-D', data, '-o', pgOptions, '-l', path.join(data, 'server.log'), '-w', 'start']));
+    pgStarted = true;
+
+    const admin = { email: 'e2e-staff@example.com', password: `Staff-${randomBytes(9).toString('base64url')}` };
+    const backendPort = await freePort();
+    const backendEnv = {
+      ...process.env,
+      DJANGO_SECRET_KEY: randomBytes(32).toString('base64url'),
+      DJANGO_DEBUG: 'false',
+      DJANGO_ALLOWED_HOSTS: '127.0.0.1,localhost',
+      DB_HOST: sockets,
+      DB_PORT: String(pgPort),
+      DB_NAME: 'postgres',
+      DB_USER: 'postgres',
+      DB_PASSWORD: '',
+      PAYMENT_GATEWAY: 'sandbox',
+      MEDIA_ROOT: path.join(base, 'media'),
+      STATIC_ROOT: path.join(base, 'static'),
+      AUTH_THROTTLE_RATE: '1000/min',
+      LOG_LEVEL: 'WARNING',
+      GUNICORN_BIND: `127.0.0.1:${backendPort}`,
+      WEB_CONCURRENCY: '2',
+      DJANGO_SUPERUSER_EMAIL: admin.email,
+      DJANGO_SUPERUSER_PASSWORD: admin.password,
+    };
+    mkdirSync(backendEnv.STATIC_ROOT);
+    const python = path.join(VENV_BIN, 'python');
+    log('e2e: migrating, seeding the catalogue, creating the staff user');
+    run(python, ['manage.py', 'migrate_once'], { cwd: BACKEND, env: backendEnv });
+    run(python, ['manage.py', 'seed_catalogue'], { cwd: BACKEND, env: backendEnv });
+    run(python, ['manage.py', 'createsuperuser', '--noinput'], { cwd: BACKEND, env: backendEnv });
+
+    const gunicorn = startProcess(
+      'backend',
+      path.join(VENV_BIN, 'gunicorn'),
+      ['config.wsgi', '--config', 'gunicorn.conf.py'],
+      { cwd: BACKEND, env: backendEnv },
+      logs,
+    );
+    children.push(gunicorn);
+    await waitFor(`http://127.0.0.1:${backendPort}/readyz`, 'the backend (gunicorn)', { process: gunicorn });
+    log(`e2e: backend ready on 127.0.0.1:${backendPort}`);
+
+    run(path.join(FRONTEND, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], { cwd: FRONTEND });
+    const webPort = await freePort();
+    const vite = startProcess(
+      'frontend',
+      path.join(FRONTEND, 'node_modules/.bin/vite'),
+      ['preview', '--host', '127.0.0.1', '--port', String(webPort), '--strictPort'],
+      { cwd: FRONTEND, env: { ...process.env, BACKEND_URL: `http://127.0.0.1:${backendPort}` } },
+      logs,
+    );
+    children.push(vite);
+    const baseUrl = `http://127.0.0.1:${webPort}`;
+    await waitFor(`${baseUrl}/healthz`, 'the site (vite preview) and its proxy', { process: vite });
+    log(`e2e: site ready on ${baseUrl}`);
+    return { baseUrl, admin, logs, stop };
+  } catch (error) {
+    for (const [name, lines] of Object.entries(logs)) log(`--- ${name} log ---\n${lines.join('')}`);
+    stop();
+    throw error;
+  }
+}

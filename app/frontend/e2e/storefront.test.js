@@ -1,0 +1,243 @@
+// The storefront's main journeys in a real Chromium against a real backend:
+// a shopper registers, searches, buys two products with a sandbox card, has a
+// declined card explained, and sees the order delivered once staff mark it.
+// Every step leaves a screenshot in SCREENSHOT_DIR.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium } from 'playwright-core';
+
+const BASE_URL = process.env.BASE_URL.replace(/\/$/, '');
+const SHOTS = process.env.SCREENSHOT_DIR;
+const ADMIN = { email: process.env.E2E_ADMIN_EMAIL, password: process.env.E2E_ADMIN_PASSWORD };
+const SHOPPER = {
+  first: 'Robin',
+  last: 'Tester',
+  email: `shopper-${Date.now()}-${process.pid}@example.com`,
+  password: `Sturdy-Pass-${Date.now()}`,
+};
+const TIMEOUT = 15_000;
+
+let browser;
+let shopper;
+let step = 0;
+const state = {};
+
+async function shot(page, name) {
+  step += 1;
+  await page.screenshot({ path: path.join(SHOTS, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+
+async function newPage(viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport, baseURL: BASE_URL });
+  context.setDefaultTimeout(TIMEOUT);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`browser error: ${error.message}`));
+  return page;
+}
+
+async function api(pathname, { token, method = 'GET', body } = {}) {
+  const response = await fetch(`${BASE_URL}${pathname}`, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+async function shopperOrders() {
+  const login = await api('/api/auth/token', { method: 'POST', body: { email: SHOPPER.email, password: SHOPPER.password } });
+  assert.equal(login.status, 200, 'the shopper can log in through the API');
+  const orders = await api('/api/orders', { token: login.body.access });
+  return orders.body.results ?? orders.body;
+}
+
+async function addToCartFromSearch(page, product) {
+  const box = page.getByRole('searchbox', { name: 'Search products' });
+  await box.fill(product.name);
+  await box.press('Enter');
+  await page.getByRole('heading', { name: `Results for “${product.name}”` }).waitFor();
+  await page.getByRole('button', { name: `Add to cart: ${product.name}` }).click();
+}
+
+async function checkout(page, cardLabel) {
+  await page.getByRole('link', { name: /^Cart/ }).click();
+  await page.getByRole('link', { name: 'Proceed to checkout' }).click();
+  await page.getByRole('heading', { name: 'Checkout' }).waitFor();
+  await page.getByRole('radio', { name: /Main Street/ }).waitFor();
+  await page.getByRole('radio', { name: cardLabel }).check();
+  await page.getByRole('button', { name: /^Pay / }).click();
+}
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    // Chromium's sandbox needs user namespaces, which CI containers running as root lack.
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
+  shopper = await newPage();
+  // Two in-stock products from the live catalogue, whatever it holds.
+  const catalogue = await api('/api/products');
+  assert.equal(catalogue.status, 200, 'the catalogue API answers through the site');
+  const inStock = (catalogue.body.results ?? catalogue.body).filter((p) => p.stock >= 3);
+  assert.ok(inStock.length >= 2, 'the catalogue has at least two products with stock');
+  state.products = inStock.slice(0, 2);
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+describe('storefront', () => {
+  it('a visitor registers and is logged in', async () => {
+    await shopper.goto('/');
+    await shopper.getByRole('link', { name: 'Register' }).click();
+    await shopper.getByLabel('First name').fill(SHOPPER.first);
+    await shopper.getByLabel('Last name').fill(SHOPPER.last);
+    await shopper.getByLabel('Email').fill(SHOPPER.email);
+    await shopper.getByLabel('Password', { exact: true }).fill(SHOPPER.password);
+    await shopper.getByLabel('Confirm password').fill(SHOPPER.password);
+    await shot(shopper, 'register-form');
+    await shopper.getByRole('button', { name: 'Create account' }).click();
+    await shopper.getByRole('button', { name: 'Log out' }).waitFor();
+    await shopper.getByRole('heading', { name: 'Catalogue' }).waitFor();
+    await shot(shopper, 'registered-catalogue');
+  });
+
+  it('search finds a product and explains an empty result', async () => {
+    const [first] = state.products;
+    const box = shopper.getByRole('searchbox', { name: 'Search products' });
+    await box.fill('no-such-product-xyz');
+    await box.press('Enter');
+    await shopper.getByText('No products match “no-such-product-xyz”.').waitFor();
+    await shot(shopper, 'search-empty');
+    await box.fill(first.name);
+    await box.press('Enter');
+    await shopper.getByRole('link', { name: first.name, exact: true }).waitFor();
+    await shot(shopper, 'search-results');
+  });
+
+  it('two products go into the cart with the right subtotal', async () => {
+    const [first, second] = state.products;
+    await addToCartFromSearch(shopper, first);
+    await addToCartFromSearch(shopper, second);
+    await shopper.getByRole('link', { name: /^Cart \(2\)/ }).click();
+    await shopper.getByRole('heading', { name: 'Your cart' }).waitFor();
+    const quantity = shopper.getByRole('spinbutton', { name: `Quantity of ${second.name}` });
+    await quantity.fill('2');
+    const cents = Math.round(Number(first.price) * 100) + 2 * Math.round(Number(second.price) * 100);
+    const expected = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100);
+    await shopper.getByTestId('cart-subtotal').filter({ hasText: expected }).waitFor();
+    state.expectedTotal = cents;
+    await shot(shopper, 'cart-two-products');
+  });
+
+  it('checkout with the sandbox Visa card shows the paid order', async () => {
+    await shopper.getByRole('link', { name: 'Proceed to checkout' }).click();
+    await shopper.getByRole('heading', { name: 'Checkout' }).waitFor();
+    await shopper.getByText('Your cart is empty').waitFor({ state: 'detached' });
+
+    await shopper.getByRole('button', { name: 'Add a new address' }).click();
+    await shopper.getByLabel('Full name').fill(`${SHOPPER.first} ${SHOPPER.last}`);
+    await shopper.getByLabel('Phone number').fill('5550100');
+    await shopper.getByLabel('Street and house number').fill('12 Main Street');
+    await shopper.getByLabel('City').fill('Springfield');
+    await shopper.getByLabel('State or region').fill('IL');
+    await shopper.getByLabel('Postal code').fill('62701');
+    await shopper.getByRole('button', { name: 'Use this address' }).click();
+    await shopper.getByRole('radio', { name: /12 Main Street/ }).waitFor();
+
+    await shopper.getByRole('button', { name: 'Add a card' }).click();
+    await shopper.getByLabel('Test card', { exact: true }).selectOption('pm_card_visa');
+    await shopper.getByRole('button', { name: 'Save card' }).click();
+    await shopper.getByRole('radio', { name: /ending 4242/ }).waitFor();
+    await shot(shopper, 'checkout-ready');
+
+    await shopper.getByRole('button', { name: /^Pay / }).click();
+    const heading = shopper.getByRole('heading', { name: /^Order \d+$/ });
+    await heading.waitFor();
+    state.orderId = Number((await heading.textContent()).replace('Order ', ''));
+    await shopper.getByText('Your payment went through').waitFor();
+    assert.match(await shopper.getByTestId('payment-status').textContent(), /^Paid/);
+    await shot(shopper, 'order-paid');
+
+    const order = (await shopperOrders()).find((o) => o.id === state.orderId);
+    assert.equal(order.status, 'paid');
+    assert.equal(Math.round(Number(order.total) * 100), state.expectedTotal, 'the server charged the cart total');
+    assert.equal(order.items.length, 2);
+  });
+
+  it('a declined card is explained and creates no paid order', async () => {
+    const [first] = state.products;
+    await shopper.getByRole('link', { name: 'Catalogue' }).click();
+    await addToCartFromSearch(shopper, first);
+
+    await shopper.getByRole('link', { name: /^Cart/ }).click();
+    await shopper.getByRole('link', { name: 'Proceed to checkout' }).click();
+    await shopper.getByRole('button', { name: 'Add a card' }).click();
+    await shopper.getByLabel('Test card', { exact: true }).selectOption('pm_card_chargeDeclined');
+    await shopper.getByRole('button', { name: 'Save card' }).click();
+    await shopper.getByRole('radio', { name: /ending 0002/ }).check();
+    await shopper.getByRole('button', { name: /^Pay / }).click();
+
+    const alert = shopper.getByRole('alert');
+    await alert.filter({ hasText: 'Payment declined' }).waitFor();
+    assert.match(await alert.textContent(), /Your card was declined.*No money was taken and no order was placed/);
+    await shot(shopper, 'card-declined');
+
+    const paid = (await shopperOrders()).filter((o) => ['paid', 'shipped', 'delivered'].includes(o.status));
+    assert.deepEqual(
+      paid.map((o) => o.id),
+      [state.orderId],
+      'only the first order is paid',
+    );
+    // The cart is kept so the shopper can retry with another card.
+    await shopper.getByRole('link', { name: /^Cart \(1\)/ }).waitFor();
+  });
+
+  it('staff mark the order delivered and the shopper sees it', async () => {
+    const staff = await newPage();
+    await staff.goto('/login');
+    await staff.getByLabel('Email').fill(ADMIN.email);
+    await staff.getByLabel('Password').fill(ADMIN.password);
+    await staff.getByRole('button', { name: 'Log in' }).click();
+    await staff.getByRole('link', { name: 'All orders' }).click();
+    const box = staff.getByRole('searchbox', { name: 'Search orders' });
+    await box.fill(String(state.orderId));
+    await box.press('Enter');
+    await staff.getByRole('button', { name: `Mark order ${state.orderId} delivered` }).click();
+    await staff.getByText(`Order #${state.orderId} is marked delivered.`).waitFor();
+    await shot(staff, 'staff-marked-delivered');
+    await staff.context().close();
+
+    await shopper.getByRole('link', { name: 'My orders' }).click();
+    const row = shopper.getByTestId(`order-row-${state.orderId}`);
+    await row.getByText('Delivered').waitFor();
+    await row.getByRole('link', { name: `#${state.orderId}` }).click();
+    await shopper.getByRole('term').filter({ hasText: 'Delivered' }).waitFor();
+    await shot(shopper, 'shopper-sees-delivered');
+  });
+
+  it('the catalogue works on a phone-sized screen', async () => {
+    const phone = await newPage({ width: 390, height: 844 });
+    await phone.goto('/');
+    await phone.getByRole('heading', { name: 'Catalogue' }).waitFor();
+    const menu = phone.getByRole('button', { name: 'Menu' });
+    assert.equal(await menu.getAttribute('aria-expanded'), 'false');
+    await menu.click();
+    await phone.getByRole('link', { name: 'Log in' }).waitFor();
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    assert.equal(overflow, false, 'no horizontal scrolling on a phone');
+    await shot(phone, 'phone-catalogue');
+    await phone.context().close();
+  });
+
+  it('a logged-out shopper is sent to the login page and nginx-style deep links work', async () => {
+    await shopper.getByRole('button', { name: 'Log out' }).click();
+    await shopper.getByRole('link', { name: 'Log in' }).waitFor();
+    await shopper.goto(`/orders/${state.orderId}`);
+    await shopper.getByRole('heading', { name: 'Log in' }).waitFor();
+    await shot(shopper, 'logged-out-redirect');
+  });
+});

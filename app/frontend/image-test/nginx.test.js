@@ -1,0 +1,140 @@
+// The built image as it runs in production: nginx on 3000 as a non-root user,
+// serving the site and proxying the backend's paths to whatever answers as
+// `ecommerce-backend` on the container's network. The backend here is a small
+// echo server (the subject under test is nginx), started after the frontend
+// to prove nginx starts without it.
+//
+//   IMAGE=ecommerce-frontend:TAG node --test image-test/
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+
+const IMAGE = process.env.IMAGE;
+const BACKEND_IMAGE = process.env.ECHO_IMAGE || 'ecomops/python';
+const prefix = `ecomops-test-frontend-${randomBytes(4).toString('hex')}`;
+const names = { network: `${prefix}-net`, web: `${prefix}-web`, api: `${prefix}-api` };
+let base;
+
+const docker = (...args) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function eventually(what, check, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    await sleep(300);
+  }
+  throw new Error(`${what} did not happen within ${timeoutMs / 1000}s${last ? `: ${last.message}` : ''}`);
+}
+
+// Answers every request with what it received, as JSON.
+const ECHO_SERVER = `
+import json, http.server
+class Echo(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = json.dumps({"path": self.path, "host": self.headers.get("Host"),
+                           "proto": self.headers.get("X-Forwarded-Proto"),
+                           "forwarded_for": self.headers.get("X-Forwarded-For")}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    do_POST = do_GET
+http.server.ThreadingHTTPServer(("0.0.0.0", 8000), Echo).serve_forever()
+`;
+
+before(async () => {
+  assert.ok(IMAGE, 'set IMAGE to the frontend image to test, e.g. ecommerce-frontend:dev');
+  docker('network', 'create', names.network);
+  docker('run', '-d', '--name', names.web, '--network', names.network, '-p', '127.0.0.1::3000', IMAGE);
+  const published = docker('port', names.web, '3000/tcp').split('\n')[0];
+  base = `http://${published}`;
+  await eventually('the site answering', async () => (await fetch(`${base}/`)).ok);
+});
+
+after(() => {
+  for (const container of [names.web, names.api]) {
+    try {
+      docker('rm', '-f', '-v', container);
+    } catch {
+      // Never started.
+    }
+  }
+  try {
+    docker('network', 'rm', names.network);
+  } catch {
+    // Never created.
+  }
+});
+
+describe('frontend image', () => {
+  it('starts and serves the site before the backend exists, and is healthy', async () => {
+    const api = await fetch(`${base}/api/products`);
+    assert.equal(api.status, 502, 'without a backend the API is a clean 502, not a crash');
+    const home = await fetch(`${base}/`);
+    assert.equal(home.status, 200);
+    await eventually('docker reporting the container healthy', () =>
+      docker('inspect', '--format', '{{.State.Health.Status}}', names.web) === 'healthy', 60_000);
+  });
+
+  it('runs nginx as a non-root user', () => {
+    assert.equal(docker('exec', names.web, 'id', '-u'), '10001');
+    const processes = docker('top', names.web, '-o', 'pid,user,comm').split('\n').slice(1);
+    assert.ok(processes.length >= 2, 'a master and at least one worker');
+    for (const line of processes) {
+      const [, user] = line.trim().split(/\s+/);
+      assert.ok(user === '10001' || user === 'storefront', `runs as ${user}: ${line}`);
+    }
+  });
+
+  it('proxies the backend paths once the backend appears, keeping path, query and host', async () => {
+    docker('run', '-d', '--name', names.api, '--network', names.network, '--network-alias', 'ecommerce-backend',
+      BACKEND_IMAGE, 'python3', '-c', ECHO_SERVER);
+    const echo = await eventually('nginx reaching the new backend', async () => {
+      const response = await fetch(`${base}/api/products?search=lamp&page=2`);
+      return response.status === 200 ? response.json() : null;
+    }, 45_000);
+    assert.equal(echo.path, '/api/products?search=lamp&page=2');
+    assert.equal(echo.host, new URL(base).host, 'the Host header keeps the port the browser used');
+    assert.equal(echo.proto, 'http');
+    for (const path of ['/admin/login/', '/static/admin/css/base.css', '/media/products/a.png', '/healthz', '/readyz']) {
+      const response = await fetch(`${base}${path}`);
+      assert.equal(response.status, 200, path);
+      assert.equal((await response.json()).path, path);
+    }
+    const metrics = await fetch(`${base}/metrics`);
+    assert.match(metrics.headers.get('content-type'), /text\/html/, '/metrics is not exposed through the site');
+  });
+
+  it('serves client-side routes with the app and never caches index.html', async () => {
+    const response = await fetch(`${base}/products/3`);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('cache-control'), 'no-cache');
+    const html = await response.text();
+    assert.match(html, /<div id="root"><\/div>/);
+    assert.doesNotMatch(html, /@vite\/client|@react-refresh|sockjs|ws:\/\//, 'no dev server or websocket client');
+    assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+    assert.match(response.headers.get('content-security-policy'), /default-src 'self'/);
+  });
+
+  it('caches hashed assets forever, compresses them, and 404s unknown ones', async () => {
+    const html = await (await fetch(`${base}/`)).text();
+    const script = html.match(/src="(\/assets\/[^"]+\.js)"/)[1];
+    const response = await fetch(`${base}${script}`, { headers: { 'Accept-Encoding': 'gzip' } });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    assert.equal(response.headers.get('content-encoding'), 'gzip');
+    assert.match(response.headers.get('content-type'), /javascript/);
+    assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+    const missing = await fetch(`${base}/assets/missing-0000.js`);
+    assert.equal(missing.status, 404, 'a missing asset is a 404, not the HTML page');
+  });
+});

@@ -1,0 +1,7 @@
+import { useEffect } from 'react';
+
+export function useDocumentTitle(title) {
+  useEffect(() => {
+    document.title = title ? `${title} · ecomops shop` : 'ecomops shop';
+  }, [title]);
+}

@@ -1,0 +1,133 @@
+"""EC2/RDS/ELBv2 discovery by tags (Project, Role, AZ, Name) and target health.
+
+boto3 honours AWS_ENDPOINT_URL, which is how the tests point it at moto_server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import boto3
+import botocore.exceptions
+
+from ecomops.contract import Contract, parse_contract
+from ecomops.errors import EcomopsError, ExitCode
+
+T = TypeVar("T")
+ROLES = {"bastion": "bastions", "app": "app_servers", "monitoring": "monitoring"}
+
+
+def _tags(items: list[dict[str, str]] | None) -> dict[str, str]:
+    return {item["Key"]: item["Value"] for item in items or []}
+
+
+def call(action: Callable[[], T]) -> T:
+    """Run a boto3 call, turning its errors into messages that say what to do."""
+    try:
+        return action()
+    except (botocore.exceptions.NoCredentialsError, botocore.exceptions.NoRegionError) as exc:
+        raise EcomopsError(
+            f"AWS: {exc}; set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "
+            "and AWS_REGION (or pass --region)",
+            ExitCode.MISSING_CREDENTIALS,
+        ) from None
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+        raise EcomopsError(f"AWS call failed: {exc}", ExitCode.TOOL_FAILED) from None
+
+
+def _instances(ec2: Any, project: str) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {group: [] for group in ROLES.values()}
+    pages = ec2.get_paginator("describe_instances").paginate(
+        Filters=[
+            {"Name": "tag:Project", "Values": [project]},
+            {"Name": "instance-state-name", "Values": ["pending", "running"]},
+        ]
+    )
+    for page in pages:
+        for reservation in page["Reservations"]:
+            for instance in reservation["Instances"]:
+                tags = _tags(instance.get("Tags"))
+                group = ROLES.get(tags.get("Role", ""))
+                if group is None:
+                    continue
+                host: dict[str, Any] = {
+                    "name": tags.get("Name", instance["InstanceId"]),
+                    "az": tags.get("AZ") or instance["Placement"]["AvailabilityZone"],
+                    "private_ip": instance.get("PrivateIpAddress"),
+                    "instance_id": instance["InstanceId"],
+                }
+                if instance.get("PublicIpAddress"):
+                    host["public_ip"] = instance["PublicIpAddress"]
+                found[group].append(host)
+    return {group: sorted(hosts, key=lambda h: h["name"]) for group, hosts in found.items()}
+
+
+def _database(rds: Any, project: str) -> dict[str, Any] | None:
+    for db in rds.describe_db_instances()["DBInstances"]:
+        if _tags(db.get("TagList")).get("Project") == project:
+            return {
+                "address": db["Endpoint"]["Address"],
+                "port": db["Endpoint"]["Port"],
+                "name": db.get("DBName"),
+                "username": db.get("MasterUsername"),
+            }
+    return None
+
+
+def _load_balancer(elbv2: Any, project: str) -> dict[str, Any] | None:
+    balancers = elbv2.describe_load_balancers()["LoadBalancers"]
+    arns = [lb["LoadBalancerArn"] for lb in balancers]
+    tagged = set()
+    for start in range(0, len(arns), 20):  # DescribeTags takes at most 20 ARNs
+        for desc in elbv2.describe_tags(ResourceArns=arns[start : start + 20])["TagDescriptions"]:
+            if _tags(desc.get("Tags")).get("Project") == project:
+                tagged.add(desc["ResourceArn"])
+    for lb in balancers:
+        if lb["LoadBalancerArn"] in tagged:
+            groups = elbv2.describe_target_groups(LoadBalancerArn=lb["LoadBalancerArn"])
+            arn = next((tg["TargetGroupArn"] for tg in groups["TargetGroups"]), None)
+            return {
+                "kind": "alb",
+                "dns_name": lb["DNSName"],
+                "url": f"http://{lb['DNSName']}",
+                "target_group_arn": arn,
+            }
+    return None
+
+
+def discover_document(session: boto3.Session, project: str, ssh_user: str) -> dict[str, Any]:
+    """The contract document as Terraform would have written it, from live AWS state."""
+    found = call(lambda: _instances(session.client("ec2"), project))
+    monitoring = found.pop("monitoring")
+    return {
+        "schema": 1,
+        "project": project,
+        "environment": "aws",
+        "region": session.region_name,
+        "ssh_user": ssh_user,
+        **found,
+        "monitoring": monitoring[0] if len(monitoring) == 1 else None,
+        "database": call(lambda: _database(session.client("rds"), project)),
+        "load_balancer": call(lambda: _load_balancer(session.client("elbv2"), project)),
+    }
+
+
+def discover(session: boto3.Session, project: str, ssh_user: str) -> Contract:
+    document = discover_document(session, project, ssh_user)
+    return parse_contract(document, f"AWS discovery (tag Project={project})")
+
+
+def target_health(session: boto3.Session, target_group_arn: str) -> list[dict[str, str]]:
+    """One row per registered target: id, port, state, reason."""
+    answer = call(
+        lambda: session.client("elbv2").describe_target_health(TargetGroupArn=target_group_arn)
+    )
+    return [
+        {
+            "target": f"{d['Target']['Id']}:{d['Target'].get('Port', '')}",
+            "state": d["TargetHealth"]["State"],
+            "reason": d["TargetHealth"].get("Reason", ""),
+        }
+        for d in answer["TargetHealthDescriptions"]
+    ]

@@ -1,0 +1,260 @@
+"""The `ecomops` command line: argparse, dispatch, and turning errors into exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ecomops import terraform
+from ecomops.deploy import DeployRequest, deploy, load_inventory
+from ecomops.errors import EXIT_CODE_HELP, EcomopsError, ExitCode
+from ecomops.inventory import (
+    FORMATS,
+    SshFiles,
+    build_inventory,
+    render_inventory,
+    write_ssh_files,
+)
+from ecomops.sources import SOURCES, load_contract
+from ecomops.status import CHECK_KINDS, gather, render_checks
+
+DESCRIPTION = """\
+Deploy and operate the e-commerce stack: build the Ansible inventory from
+Terraform, AWS tags or the lab, run playbooks/site.yml through ansible-runner,
+check what runs. Run it from the repository (or pass --project-dir).
+
+examples:
+  ecomops inventory --from terraform               # terraform output -> inventory/hosts.yml
+  ecomops inventory --from file --outputs-file .lab/outputs.json
+  ecomops inventory --from aws --region us-east-1 -o - --format json
+  ecomops deploy --image-tag "$(git rev-parse --short=12 HEAD)"
+  ecomops deploy --limit app_servers --tags ecommerce_app --check --diff
+  ecomops status --json
+  ecomops provision --plan-only                    # init + plan to a file, no apply
+
+secrets come from the environment only (never arguments): ECOMOPS_REGISTRY,
+ECOMOPS_REGISTRY_USER, ECOMOPS_REGISTRY_PASSWORD, ECOMOPS_DB_PASSWORD,
+ECOMOPS_DJANGO_SECRET_KEY, ECOMOPS_GRAFANA_ADMIN_PASSWORD; ECOMOPS_IMAGE_TAG
+may replace --image-tag.
+"""
+
+
+def find_project_dir(start: Path) -> Path:
+    """The repository root: the nearest folder up from `start` holding ansible.cfg."""
+    for folder in (start, *start.parents):
+        if (folder / "ansible.cfg").is_file() and (folder / "inventory").is_dir():
+            return folder
+    raise EcomopsError(
+        f"no ecomops repository (ansible.cfg + inventory/) at or above {start}; "
+        "run ecomops from the repository or pass --project-dir"
+    )
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-v", "--verbose", action="count", default=0, help="more output (repeat for more)"
+    )
+    common.add_argument("--json", action="store_true", help="machine-readable result on stdout")
+    common.add_argument(
+        "--project-dir", type=Path, help="repository root (default: found from the cwd)"
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="ecomops",
+        description=DESCRIPTION,
+        epilog=EXIT_CODE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    inv = sub.add_parser(
+        "inventory",
+        parents=[common],
+        help="build inventory/hosts.yml and the SSH config for ProxyJump",
+        description="Build the Ansible inventory from the inventory contract "
+        "(inventory/CONTRACT.md) and write .cache/ssh/config for the bastions.",
+        epilog=EXIT_CODE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    inv.add_argument("--from", dest="source", choices=SOURCES, required=True, help="where to read")
+    inv.add_argument(
+        "--outputs-file",
+        type=Path,
+        help="saved `terraform output -json` (--from terraform) or a contract JSON (--from file)",
+    )
+    inv.add_argument("--terraform-dir", type=Path, help="default: terraform/ in the repository")
+    inv.add_argument("--project", default="ecommerce", help="Project tag (--from aws)")
+    inv.add_argument("--region", help="AWS region (--from aws; default: AWS_REGION)")
+    inv.add_argument("--ssh-user", default="ubuntu", help="login user (--from aws)")
+    inv.add_argument(
+        "--ssh-key",
+        type=Path,
+        default=Path(os.environ["ECOMOPS_SSH_KEY"]) if os.environ.get("ECOMOPS_SSH_KEY") else None,
+        help="private key for every hop (default: ECOMOPS_SSH_KEY, else the contract's, if any)",
+    )
+    inv.add_argument("--ssh-dir", type=Path, help="default: .cache/ssh in the repository")
+    inv.add_argument("--format", choices=FORMATS, default="yaml")
+    inv.add_argument(
+        "-o", "--output", help="inventory file, or - for stdout (default: inventory/hosts.yml)"
+    )
+
+    dep = sub.add_parser(
+        "deploy",
+        parents=[common],
+        help="run playbooks/site.yml with progress, summary and JUnit",
+        description="Run playbooks/site.yml through ansible-runner: live progress on stderr, "
+        "a per-host summary, a JUnit report (one case per host and task).",
+        epilog=EXIT_CODE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    dep.add_argument("-i", "--inventory", type=Path, help="default: inventory/hosts.yml")
+    dep.add_argument("--limit", help="hosts or groups to run on (checked against the inventory)")
+    dep.add_argument("--tags", help="only tasks with these tags (comma separated)")
+    dep.add_argument("--check", action="store_true", help="dry run: change nothing")
+    dep.add_argument("--diff", action="store_true", help="show changes to files and templates")
+    dep.add_argument("--image-tag", help="image tag to deploy (default: ECOMOPS_IMAGE_TAG)")
+    dep.add_argument("--junit", type=Path, help="default: reports/deploy.xml")
+    # Test and expert hook: another playbook through the same machinery.
+    dep.add_argument("--playbook", type=Path, help=argparse.SUPPRESS)
+
+    stat = sub.add_parser(
+        "status",
+        parents=[common],
+        help="load balancer health, Prometheus targets, versions per host",
+        epilog=EXIT_CODE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    stat.add_argument("-i", "--inventory", type=Path, help="default: inventory/hosts.yml")
+    stat.add_argument("--prometheus-url", help="default: http://<monitoring host>:9090")
+    stat.add_argument(
+        "--checks",
+        default=",".join(CHECK_KINDS),
+        help=f"comma separated subset of {','.join(CHECK_KINDS)} (default: all)",
+    )
+
+    for name, text in (
+        ("provision", "terraform init, plan to a file, apply that plan"),
+        ("destroy", "terraform destroy (needs --confirm)"),
+    ):
+        tf = sub.add_parser(name, parents=[common], help=text, description=text)
+        tf.add_argument("--terraform-dir", type=Path, help="default: terraform/ in the repository")
+        tf.add_argument("--var-file", type=Path, action="append", default=[], help="tfvars file")
+        if name == "provision":
+            tf.add_argument("--plan-only", action="store_true", help="stop after the plan")
+        else:
+            tf.add_argument("--confirm", action="store_true", help="yes, destroy everything")
+    return parser
+
+
+def _inventory(args: argparse.Namespace, root: Path) -> None:
+    contract, source = load_contract(
+        args.source,
+        args.outputs_file,
+        args.terraform_dir or root / "terraform",
+        args.project,
+        args.region,
+        args.ssh_user,
+    )
+    identity = args.ssh_key or (
+        Path(contract.ssh_private_key_file) if contract.ssh_private_key_file else None
+    )
+    if identity is not None and not identity.is_absolute():
+        identity = root / identity
+    ssh = SshFiles.under(args.ssh_dir or root / ".cache" / "ssh", identity)
+    write_ssh_files(contract, ssh, source)
+    text = render_inventory(build_inventory(contract, ssh), args.format)
+    if args.output == "-":
+        sys.stdout.write(text)
+        return
+    output = Path(args.output) if args.output else root / "inventory" / "hosts.yml"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text)
+    summary = {
+        "inventory": str(output),
+        "ssh_config": str(ssh.config),
+        "hosts": [host.name for host in contract.hosts],
+        "source": source,
+    }
+    if args.json:
+        sys.stdout.write(json.dumps(summary, indent=2) + "\n")
+    else:
+        sys.stderr.write(
+            f"wrote {output} ({len(contract.hosts)} hosts) and {ssh.config} from {source}\n"
+        )
+
+
+def _deploy(args: argparse.Namespace, root: Path) -> ExitCode:
+    request = DeployRequest(
+        project_dir=root,
+        playbook=(args.playbook or root / "playbooks" / "site.yml").resolve(),
+        inventory=(args.inventory or root / "inventory" / "hosts.yml").resolve(),
+        junit=(args.junit or root / "reports" / "deploy.xml").resolve(),
+        image_tag=args.image_tag,
+        limit=args.limit,
+        tags=args.tags,
+        check=args.check,
+        diff=args.diff,
+        verbosity=args.verbose,
+    )
+    return deploy(request, args.json)
+
+
+def _status(args: argparse.Namespace, root: Path) -> ExitCode:
+    kinds = tuple(kind.strip() for kind in args.checks.split(",") if kind.strip())
+    unknown = sorted(set(kinds) - set(CHECK_KINDS))
+    if unknown:
+        raise EcomopsError(f"--checks: unknown {', '.join(unknown)}; use {','.join(CHECK_KINDS)}")
+    inventory_path = (args.inventory or root / "inventory" / "hosts.yml").resolve()
+    inventory = load_inventory(inventory_path)
+    checks = gather(root, inventory_path, inventory, args.prometheus_url, kinds)
+    healthy = all(check.healthy for check in checks)
+    if args.json:
+        doc = {"healthy": healthy, "checks": [check.as_dict() for check in checks]}
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_checks(checks))
+    return ExitCode.OK if healthy else ExitCode.UNHEALTHY
+
+
+def _terraform(args: argparse.Namespace, root: Path) -> None:
+    chdir = args.terraform_dir or root / "terraform"
+    if args.command == "provision":
+        terraform.provision(chdir, args.var_file, args.plan_only)
+        return
+    if not args.confirm:
+        raise EcomopsError("destroy removes every resource of the stack; pass --confirm to proceed")
+    terraform.destroy(chdir, args.var_file)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        root = (args.project_dir or find_project_dir(Path.cwd())).resolve()
+        if args.command == "inventory":
+            _inventory(args, root)
+            return ExitCode.OK
+        if args.command == "deploy":
+            return _deploy(args, root)
+        if args.command == "status":
+            return _status(args, root)
+        _terraform(args, root)
+        return ExitCode.OK
+    except EcomopsError as exc:
+        sys.stderr.write(f"ecomops {args.command}: {exc}\n")
+        return exc.code
+    except KeyboardInterrupt:
+        sys.stderr.write(f"ecomops {args.command}: interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

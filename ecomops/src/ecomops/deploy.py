@@ -1,0 +1,145 @@
+"""`ecomops deploy`: check the input, run site.yml, report progress, totals and JUnit."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import yaml
+
+from ecomops.errors import EcomopsError, ExitCode
+from ecomops.events import EventTracker, HostTotals, summary_table
+from ecomops.inventory import inventory_host_names
+from ecomops.junit import write_junit
+from ecomops.runner import PlaybookRun, RunOutcome, private_data_dir, run_playbook
+from ecomops.secrets import DEPLOY_VARIABLES, Redactor, missing_variables, split_secrets
+
+
+@dataclass(frozen=True)
+class DeployRequest:
+    project_dir: Path
+    playbook: Path
+    inventory: Path
+    junit: Path
+    image_tag: str | None
+    limit: str | None = None
+    tags: str | None = None
+    check: bool = False
+    diff: bool = False
+    verbosity: int = 0
+
+
+def load_inventory(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise EcomopsError(
+            f"no inventory at {path}: build it first with "
+            "`ecomops inventory --from terraform` (or --from aws / --from file)"
+        )
+    try:
+        doc = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise EcomopsError(f"{path} is not a readable inventory: {exc}") from None
+    if not isinstance(doc, dict):
+        raise EcomopsError(f"{path} is not an inventory (expected a mapping of groups)")
+    return doc
+
+
+def check_limit(limit: str, inventory: dict[str, Any], where: Path) -> None:
+    """Every name in --limit must be a host or group of the inventory; patterns must match."""
+    if "plugin" in inventory:  # a dynamic inventory: hosts are unknown until it runs
+        return
+    hosts, groups = inventory_host_names(inventory)
+    known = hosts | groups
+    for part in limit.replace(":", ",").split(","):
+        name = part.strip().lstrip("!&")
+        if not name or name.startswith(("~", "@")):
+            continue
+        if any(ch in name for ch in "*?[") and fnmatch.filter(known, name):
+            continue
+        if name not in known:
+            raise EcomopsError(
+                f"--limit: no host or group named {name!r} in {where}\n"
+                f"  hosts: {', '.join(sorted(hosts)) or '(none)'}\n"
+                f"  groups: {', '.join(sorted(groups))}"
+            )
+
+
+def check_request(request: DeployRequest, environ: dict[str, str]) -> str:
+    """Fail fast, before touching any host; returns the image tag."""
+    inventory = load_inventory(request.inventory)
+    if request.limit:
+        check_limit(request.limit, inventory, request.inventory)
+    if not request.playbook.is_file():
+        raise EcomopsError(f"no playbook at {request.playbook}")
+    missing = missing_variables(environ, DEPLOY_VARIABLES)
+    if missing:
+        raise EcomopsError(
+            f"missing credentials: set {', '.join(missing)} in the environment "
+            "(Jenkins: withCredentials bindings; locally: the lab's .lab/env)",
+            ExitCode.MISSING_CREDENTIALS,
+        )
+    tag = request.image_tag or environ.get("ECOMOPS_IMAGE_TAG")
+    if not tag:
+        raise EcomopsError("no image tag: pass --image-tag TAG or set ECOMOPS_IMAGE_TAG")
+    return tag
+
+
+def exit_code(outcome: RunOutcome, totals: dict[str, HostTotals]) -> ExitCode:
+    if any(t.unreachable for t in totals.values()):
+        return ExitCode.UNREACHABLE
+    if any(t.failed for t in totals.values()):
+        return ExitCode.TASK_FAILED
+    if outcome.status != "successful":
+        return ExitCode.TOOL_FAILED
+    return ExitCode.OK
+
+
+def deploy(
+    request: DeployRequest, as_json: bool, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr
+) -> ExitCode:
+    environ = dict(os.environ)
+    tag = check_request(request, environ)
+    redact = Redactor(split_secrets(environ)[1])
+    tracker = EventTracker(stderr, redact, verbose=request.verbosity > 0)
+    run = PlaybookRun(
+        project_dir=request.project_dir,
+        playbook=request.playbook,
+        inventory=request.inventory,
+        limit=request.limit,
+        tags=request.tags,
+        check=request.check,
+        diff=request.diff,
+        verbosity=request.verbosity,
+        env={"ECOMOPS_IMAGE_TAG": tag},
+    )
+    with private_data_dir() as data_dir:
+        outcome = run_playbook(run, tracker, data_dir)
+    totals = tracker.totals()
+    code = exit_code(outcome, totals)
+    write_junit(tracker.results, request.junit)
+    if code == ExitCode.TOOL_FAILED:
+        stderr.write(
+            f"ansible-playbook stopped (status {outcome.status}, rc {outcome.rc}) before "
+            f"finishing any host; its last output:\n{redact(outcome.output_tail)}\n"
+        )
+    table = summary_table(totals)
+    if as_json:
+        stderr.write(table)
+        report = {
+            "status": outcome.status,
+            "exit_code": int(code),
+            "image_tag": tag,
+            "hosts": {host: t.counts for host, t in sorted(totals.items())},
+            "tasks": [asdict(r) for r in tracker.results],
+            "junit": str(request.junit),
+        }
+        stdout.write(redact(json.dumps(report, indent=2)) + "\n")
+    else:
+        stdout.write(table)
+        stdout.write(f"JUnit report: {request.junit}\n")
+    return code

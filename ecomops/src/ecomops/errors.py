@@ -1,0 +1,37 @@
+"""Exit codes and the one exception type the CLI turns into a message."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """What `ecomops` exits with; `ecomops --help` lists them for people and Jenkins."""
+
+    OK = 0
+    TASK_FAILED = 1
+    USAGE = 2
+    UNREACHABLE = 3
+    MISSING_CREDENTIALS = 4
+    TOOL_FAILED = 5
+    UNHEALTHY = 6
+
+
+EXIT_CODE_HELP = """\
+exit codes:
+  0  success
+  1  at least one task failed on a host
+  2  bad input: usage, inventory or contract errors, unknown host in --limit
+  3  at least one host was unreachable
+  4  missing credentials (environment variables listed in the message)
+  5  an external tool failed (terraform, AWS API, ansible-playbook itself)
+  6  status found something unhealthy (load balancer target, Prometheus target)
+"""
+
+
+class EcomopsError(Exception):
+    """An error with a message for people and the exit code it maps to."""
+
+    def __init__(self, message: str, code: ExitCode = ExitCode.USAGE) -> None:
+        super().__init__(message)
+        self.code = code

@@ -1,0 +1,189 @@
+"""`ecomops status`: load balancer health, Prometheus targets, versions per host."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from ecomops import aws
+from ecomops.errors import EcomopsError
+from ecomops.events import EventTracker
+from ecomops.runner import private_data_dir, run_command
+
+# HAProxy `show stat` rows that describe the proxy itself, not a server.
+_HAPROXY_AGGREGATES = {"FRONTEND", "BACKEND"}
+CONTAINERS = ("ecommerce-backend", "ecommerce-frontend")
+CHECK_KINDS = ("lb", "prometheus", "versions")
+
+
+@dataclass(frozen=True)
+class Check:
+    kind: str
+    name: str
+    healthy: bool
+    detail: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "healthy": self.healthy,
+            "detail": self.detail,
+        }
+
+
+def haproxy_servers(socket_path: Path, backend: str, timeout: float = 5) -> list[Check]:
+    """The servers of `backend` as HAProxy's admin socket reports them (`show stat`)."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(timeout)
+            conn.connect(str(socket_path))
+            conn.sendall(b"show stat\n")
+            chunks = []
+            while chunk := conn.recv(65536):
+                chunks.append(chunk)
+    except OSError as exc:
+        raise EcomopsError(
+            f"cannot read HAProxy stats from {socket_path}: {exc}; is the load balancer up?"
+        ) from None
+    text = b"".join(chunks).decode().lstrip("# ")
+    return parse_haproxy_stat(text, backend)
+
+
+def parse_haproxy_stat(text: str, backend: str) -> list[Check]:
+    return [
+        Check(
+            "load_balancer",
+            row["svname"],
+            row["status"].startswith("UP"),
+            f"{row['status']} {row.get('check_status', '')}".strip(),
+        )
+        for row in csv.DictReader(io.StringIO(text))
+        if row.get("pxname") == backend and row.get("svname") not in _HAPROXY_AGGREGATES
+    ]
+
+
+def prometheus_targets(base_url: str, timeout: float = 10) -> list[Check]:
+    """Every active scrape target and whether Prometheus last saw it up."""
+    url = base_url.rstrip("/") + "/api/v1/targets?state=active"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as answer:  # noqa: S310 - http(s) URL from config
+            body = json.load(answer)
+    except (OSError, urllib.error.URLError, ValueError) as exc:
+        raise EcomopsError(
+            f"cannot query Prometheus at {url}: {exc}; pass --prometheus-url"
+        ) from None
+    return [
+        Check(
+            "prometheus",
+            f"{t['labels'].get('job', '')}/{t['labels'].get('instance', '')}",
+            t.get("health") == "up",
+            t.get("lastError") or t.get("health", ""),
+        )
+        for t in body.get("data", {}).get("activeTargets", [])
+    ]
+
+
+def parse_docker_inspect(host: str, output: str) -> list[Check]:
+    """`docker inspect` JSON -> which image runs in each expected container on `host`."""
+    try:
+        containers = json.loads(output or "[]")
+    except ValueError:
+        containers = []
+    running = {c["Name"].lstrip("/"): c for c in containers if isinstance(c, dict)}
+    checks = []
+    for name in CONTAINERS:
+        found = running.get(name)
+        if found is None:
+            checks.append(Check("version", f"{host}/{name}", False, "container not found"))
+        else:
+            state = found.get("State", {}).get("Status", "unknown")
+            image = found.get("Config", {}).get("Image", "?")
+            checks.append(
+                Check("version", f"{host}/{name}", state == "running", f"{image} {state}")
+            )
+    return checks
+
+
+def render_checks(checks: list[Check]) -> str:
+    width = max([4, *(len(c.name) for c in checks)])
+    lines = [f"{'KIND':<14}{'NAME':<{width}}  {'HEALTH':<9}DETAIL"]
+    lines += [
+        f"{c.kind:<14}{c.name:<{width}}  {'ok' if c.healthy else 'UNHEALTHY':<9}{c.detail}"
+        for c in checks
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _inventory_vars(inventory: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(all.vars, the monitoring group's hosts) of an inventory written by `ecomops inventory`."""
+    top = inventory.get("all") or {}
+    children = top.get("children") or {}
+    return top.get("vars") or {}, (children.get("monitoring") or {}).get("hosts") or {}
+
+
+def load_balancer_checks(project_dir: Path, variables: dict[str, Any]) -> list[Check]:
+    kind = variables.get("ecomops_lb_kind")
+    if kind == "haproxy":
+        sock = Path(variables.get("ecomops_haproxy_socket") or "")
+        sock = sock if sock.is_absolute() else project_dir / sock
+        return haproxy_servers(sock, str(variables.get("ecomops_haproxy_backend")))
+    if kind == "alb":
+        session = boto3.Session(region_name=variables.get("ecomops_region"))
+        return [
+            Check("load_balancer", row["target"], row["state"] == "healthy", row["reason"])
+            for row in aws.target_health(session, str(variables.get("ecomops_target_group_arn")))
+        ]
+    raise EcomopsError(f"the inventory names no known load balancer kind (got {kind!r})")
+
+
+def version_checks(project_dir: Path, inventory_path: Path) -> list[Check]:
+    tracker = EventTracker(None)
+    with private_data_dir() as data_dir:
+        run_command(
+            project_dir,
+            inventory_path,
+            "app_servers",
+            "docker inspect " + " ".join(CONTAINERS),
+            tracker,
+            data_dir,
+        )
+    checks = []
+    for result in tracker.results:
+        if result.status == "unreachable":
+            checks.append(Check("version", result.host, False, "unreachable"))
+        else:
+            checks.extend(parse_docker_inspect(result.host, result.output))
+    return checks
+
+
+def gather(
+    project_dir: Path,
+    inventory_path: Path,
+    inventory: dict[str, Any],
+    prometheus_url: str | None,
+    kinds: tuple[str, ...],
+) -> list[Check]:
+    variables, monitoring = _inventory_vars(inventory)
+    checks: list[Check] = []
+    if "lb" in kinds:
+        checks += load_balancer_checks(project_dir, variables)
+    if "prometheus" in kinds:
+        if not prometheus_url:
+            address = next((h.get("ansible_host") for h in monitoring.values() if h), None)
+            if not address:
+                raise EcomopsError("no monitoring host in the inventory; pass --prometheus-url")
+            prometheus_url = f"http://{address}:9090"
+        checks += prometheus_targets(prometheus_url)
+    if "versions" in kinds:
+        checks += version_checks(project_dir, inventory_path)
+    return checks

@@ -1,0 +1,227 @@
+"""Discovery by tags and target health, against a real moto_server (boto3 over HTTP)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+from conftest import ROOT, run_cli
+
+pytestmark = pytest.mark.integration
+
+BIN = Path(sys.executable).parent
+CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def moto() -> Iterator[dict[str, str]]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [BIN / "moto_server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/moto-api/", timeout=1)  # noqa: S310
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("moto_server did not start")
+                time.sleep(0.2)
+        env = {**CREDENTIALS, "AWS_ENDPOINT_URL": url, "AWS_URL": url}
+        seed(boto3.Session(region_name="us-east-1"), url)
+        yield env
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def seed(session: boto3.Session, url: str) -> None:
+    """What the Terraform configuration creates, tagged the same way."""
+    kw = {"endpoint_url": url, "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    ec2 = session.client("ec2", **kw)
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    ami = ec2.describe_images()["Images"][0]["ImageId"]
+
+    def subnet(cidr: str, az: str) -> str:
+        made = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=az)
+        return made["Subnet"]["SubnetId"]
+
+    def instance(subnet_id: str, name: str, role: str, az: str, project: str = "ecommerce") -> str:
+        tags = {"Name": name, "Project": project, "Role": role, "AZ": az}
+        made = ec2.run_instances(
+            ImageId=ami, MinCount=1, MaxCount=1, InstanceType="t3.micro",
+            NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": subnet_id,
+                                "AssociatePublicIpAddress": role != "app"}],
+            TagSpecifications=[{"ResourceType": "instance",
+                                "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}],
+        )  # fmt: skip
+        return made["Instances"][0]["InstanceId"]
+
+    public_a, public_b = subnet("10.0.1.0/24", "us-east-1a"), subnet("10.0.2.0/24", "us-east-1b")
+    private_a, private_b = (
+        subnet("10.0.11.0/24", "us-east-1a"),
+        subnet("10.0.12.0/24", "us-east-1b"),
+    )
+    private_c = subnet("10.0.13.0/24", "us-east-1c")
+    instance(public_a, "ecommerce_bastion_az1", "bastion", "us-east-1a")
+    instance(public_b, "ecommerce_bastion_az2", "bastion", "us-east-1b")
+    apps = [
+        instance(private_a, "ecommerce_app_az1", "app", "us-east-1a"),
+        instance(private_b, "ecommerce_app_az2", "app", "us-east-1b"),
+    ]
+    instance(public_a, "ecommerce_monitoring", "monitoring", "us-east-1a")
+    # Another project whose app server has no bastion in its AZ.
+    instance(public_a, "broken_bastion_az1", "bastion", "us-east-1a", "broken")
+    instance(private_c, "broken_app_az3", "app", "us-east-1c", "broken")
+    instance(public_a, "broken_monitoring", "monitoring", "us-east-1a", "broken")
+    project_tag = [{"Key": "Project", "Value": "ecommerce"}]
+    session.client("rds", **kw).create_db_instance(
+        DBInstanceIdentifier="ecommerce-db", DBInstanceClass="db.t3.micro", Engine="postgres",
+        DBName="ecommerce", MasterUsername="ecommerce", MasterUserPassword="not-a-secret-1",
+        AllocatedStorage=20, Tags=project_tag,
+    )  # fmt: skip
+    elb = session.client("elbv2", **kw)
+    lb = elb.create_load_balancer(
+        Name="ecommerce-alb", Subnets=[public_a, public_b], Tags=project_tag
+    )["LoadBalancers"][0]
+    tg = elb.create_target_group(
+        Name="ecommerce-app", Protocol="HTTP", Port=3000, VpcId=vpc, TargetType="instance"
+    )["TargetGroups"][0]
+    elb.create_listener(
+        LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTP", Port=80,
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": tg["TargetGroupArn"]}],
+    )  # fmt: skip
+    elb.register_targets(
+        TargetGroupArn=tg["TargetGroupArn"], Targets=[{"Id": i, "Port": 3000} for i in apps]
+    )
+
+
+@pytest.fixture(scope="module")
+def aws_inventory(moto, tmp_path_factory) -> tuple[Path, dict]:
+    tmp = tmp_path_factory.mktemp("aws")
+    done = run_cli(
+        "inventory", "--from", "aws", "--region", "us-east-1", "--ssh-dir", tmp / "ssh",
+        "-o", tmp / "hosts.yml", "--json", env=moto,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    listed = subprocess.run(
+        [BIN / "ansible-inventory", "-i", tmp / "hosts.yml", "--list"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return tmp / "hosts.yml", json.loads(listed.stdout)
+
+
+def test_discovery_by_tags_builds_the_same_groups(aws_inventory):
+    _, seen = aws_inventory
+    assert seen["bastions"]["hosts"] == ["ecommerce_bastion_az1", "ecommerce_bastion_az2"]
+    assert seen["app_servers"]["hosts"] == ["ecommerce_app_az1", "ecommerce_app_az2"]
+    assert seen["monitoring"]["hosts"] == ["ecommerce_monitoring"]
+    assert "broken_app_az3" not in seen["_meta"]["hostvars"]
+
+
+def test_discovered_app_servers_jump_through_their_az_bastion(aws_inventory):
+    _, seen = aws_inventory
+    app2 = seen["_meta"]["hostvars"]["ecommerce_app_az2"]
+    assert app2["ansible_host"].startswith("10.0.12.")
+    assert app2["ansible_ssh_common_args"].endswith("-o ProxyJump=ecommerce_bastion_az2")
+    bastion2 = seen["_meta"]["hostvars"]["ecommerce_bastion_az2"]
+    assert bastion2["ecomops_private_ip"].startswith("10.0.2.")
+    assert not bastion2["ansible_host"].startswith("10.")
+
+
+def test_rds_endpoint_and_alb_come_from_their_apis(aws_inventory):
+    _, seen = aws_inventory
+    app1 = seen["_meta"]["hostvars"]["ecommerce_app_az1"]
+    assert app1["ecomops_db_host"].startswith("ecommerce-db.")
+    assert (app1["ecomops_db_port"], app1["ecomops_db_name"]) == (5432, "ecommerce")
+    assert app1["ecomops_lb_dns_name"].startswith("ecommerce-alb")
+    assert ":targetgroup/ecommerce-app/" in app1["ecomops_target_group_arn"]
+
+
+def test_an_az_without_bastion_is_named(moto):
+    done = run_cli(
+        "inventory", "--from", "aws", "--project", "broken", "--region", "us-east-1", "-o", "-",
+        env=moto,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "broken_app_az3): no bastion in its AZ 'us-east-1c'" in done.stderr
+    assert "database: expected an object" in done.stderr
+
+
+def test_missing_aws_credentials_exit_4(moto, tmp_path):
+    env = {
+        **moto,
+        "AWS_ACCESS_KEY_ID": "",
+        "AWS_SECRET_ACCESS_KEY": "",
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+        "AWS_CONFIG_FILE": str(tmp_path / "none"),
+    }
+    done = run_cli("inventory", "--from", "aws", "--region", "us-east-1", "-o", "-", env=env)
+    assert done.returncode == 4, done.stderr
+    assert "AWS_PROFILE" in done.stderr
+
+
+def test_status_reports_alb_target_health(moto, aws_inventory):
+    inventory, _ = aws_inventory
+    done = run_cli("status", "-i", inventory, "--checks", "lb", "--json", env=moto)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["healthy"] is True
+    assert [c["kind"] for c in report["checks"]] == ["load_balancer", "load_balancer"]
+    assert all(c["name"].endswith(":3000") for c in report["checks"])
+
+
+def test_the_aws_ec2_plugin_config_gives_ops_the_same_groups_and_jumps(moto):
+    plugin_inventory = ROOT / "inventory" / "aws_ec2.yml"
+    graph = subprocess.run(
+        [BIN / "ansible-inventory", "-i", plugin_inventory, "--list"],
+        capture_output=True, text=True, check=True, env={**_base_env(), **moto}, cwd=ROOT,
+    )  # fmt: skip
+    seen = json.loads(graph.stdout)
+    assert sorted(seen["app_servers"]["hosts"]) == ["ecommerce_app_az1", "ecommerce_app_az2"]
+    assert set(seen["az_us_east_1b"]["hosts"]) == {"ecommerce_bastion_az2", "ecommerce_app_az2"}
+    hostvars = seen["_meta"]["hostvars"]
+    assert plain(hostvars["ecommerce_app_az1"]["ansible_host"]).startswith("10.0.11.")
+    # The ProxyJump is a template resolved per host at run time: ask Ansible for it.
+    shown = subprocess.run(
+        [BIN / "ansible", "-i", plugin_inventory, "app_servers", "-m", "ansible.builtin.debug",
+         "-a", "var=ansible_ssh_common_args"],
+        capture_output=True, text=True, check=True, env={**_base_env(), **moto}, cwd=ROOT,
+    )  # fmt: skip
+    bastion2_ip = plain(hostvars["ecommerce_bastion_az2"]["ansible_host"])
+    assert f"ProxyJump=ubuntu@{bastion2_ip}" in shown.stdout
+    assert "broken" not in shown.stdout
+
+
+def plain(value: object) -> str:
+    """Values from inventory plugins are listed as untrusted: {"__ansible_unsafe": value}."""
+    return value["__ansible_unsafe"] if isinstance(value, dict) else str(value)
+
+
+def _base_env() -> dict[str, str]:
+    return {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")}

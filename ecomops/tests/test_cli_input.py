@@ -1,0 +1,114 @@
+"""Bad input fails fast with one clear message, before any host is contacted.
+
+The inventory points at TEST-NET addresses (203.0.113.0/24, never routed): a
+command that tried to reach a host would hang for the SSH timeout instead of
+answering within seconds, and would leave a JUnit report behind.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import FIXTURES, run_cli
+
+SMOKE = FIXTURES / "playbooks" / "smoke.yml"
+SECRETS = {
+    "ECOMOPS_REGISTRY": "registry.example.com",
+    "ECOMOPS_REGISTRY_USER": "ci",
+    "ECOMOPS_REGISTRY_PASSWORD": "registry-pass-1",
+    "ECOMOPS_DB_PASSWORD": "db-pass-123",
+    "ECOMOPS_DJANGO_SECRET_KEY": "django-key-123",
+    "ECOMOPS_GRAFANA_ADMIN_PASSWORD": "grafana-pass-1",
+}
+
+
+@pytest.fixture
+def inventory(tmp_path):
+    out = tmp_path / "hosts.yml"
+    done = run_cli(
+        "inventory", "--from", "terraform", "--outputs-file", FIXTURES / "terraform-output.json",
+        "--ssh-dir", tmp_path / "ssh", "-o", out,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def deploy(tmp_path, *args, env=None):
+    started = time.monotonic()
+    done = run_cli(
+        "deploy", "--junit", tmp_path / "deploy.xml", "--playbook", SMOKE, *args,
+        env=env, timeout=60,
+    )  # fmt: skip
+    assert time.monotonic() - started < 20, "deploy should have failed before contacting hosts"
+    assert not (tmp_path / "deploy.xml").exists()
+    assert done.stdout == ""
+    return done
+
+
+def test_missing_inventory_says_how_to_build_one(tmp_path):
+    done = deploy(tmp_path, "-i", tmp_path / "none.yml", env=SECRETS)
+    assert done.returncode == 2
+    assert "no inventory at" in done.stderr and "ecomops inventory --from terraform" in done.stderr
+
+
+def test_unknown_host_in_limit_is_refused_and_known_ones_listed(tmp_path, inventory):
+    done = deploy(
+        tmp_path, "-i", inventory, "--limit", "app_servers,ecommerce_app_az9", env=SECRETS
+    )
+    assert done.returncode == 2
+    assert "no host or group named 'ecommerce_app_az9'" in done.stderr
+    assert "ecommerce_app_az1, ecommerce_app_az2" in done.stderr
+
+
+def test_limit_patterns_must_match_something(tmp_path, inventory):
+    done = deploy(tmp_path, "-i", inventory, "--limit", "web*", env=SECRETS)
+    assert done.returncode == 2
+    assert "'web*'" in done.stderr
+
+
+def test_missing_credentials_are_named_and_exit_4(tmp_path, inventory):
+    env = {**SECRETS, "ECOMOPS_DB_PASSWORD": "", "ECOMOPS_GRAFANA_ADMIN_PASSWORD": ""}
+    done = deploy(tmp_path, "-i", inventory, "--image-tag", "abc123", env=env)
+    assert done.returncode == 4
+    assert "ECOMOPS_DB_PASSWORD, ECOMOPS_GRAFANA_ADMIN_PASSWORD" in done.stderr
+    assert "db-pass" not in done.stderr
+
+
+def test_missing_playbook_is_refused(tmp_path, inventory):
+    done = run_cli("deploy", "-i", inventory, "--playbook", tmp_path / "site.yml", env=SECRETS)
+    assert done.returncode == 2
+    assert "no playbook at" in done.stderr
+
+
+def test_missing_image_tag_is_refused(tmp_path, inventory):
+    done = deploy(tmp_path, "-i", inventory, env={**SECRETS, "ECOMOPS_IMAGE_TAG": ""})
+    assert done.returncode == 2
+    assert "--image-tag" in done.stderr
+
+
+def test_no_terraform_state_is_a_clear_error(tmp_path):
+    done = run_cli("inventory", "--from", "terraform", "--terraform-dir", tmp_path, "-o", "-")
+    assert done.returncode == 2
+    assert "is there any state? Run `ecomops provision` first" in done.stderr
+
+
+def test_destroy_needs_confirmation(tmp_path):
+    done = run_cli("destroy", "--terraform-dir", tmp_path)
+    assert done.returncode == 2
+    assert "--confirm" in done.stderr
+
+
+def test_usage_errors_exit_2_and_help_lists_exit_codes():
+    assert run_cli("deploy", "--no-such-flag").returncode == 2
+    helped = run_cli("--help")
+    assert helped.returncode == 0
+    assert "exit codes:" in helped.stdout
+    assert "3  at least one host was unreachable" in helped.stdout
+    assert "ecomops deploy --image-tag" in helped.stdout
+
+
+def test_unknown_status_check_is_refused(tmp_path, inventory):
+    done = run_cli("status", "-i", inventory, "--checks", "lb,disk")
+    assert done.returncode == 2
+    assert "unknown disk" in done.stderr

@@ -1,0 +1,175 @@
+"""Looking at a running lab from the control node: what the e2e tests and benchmarks use.
+
+Everything goes through the lab's published ports, its ssh config (ProxyJump
+through the bastions) and the HAProxy admin socket, like an operator would.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import subprocess
+import threading
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ecomops_lab.state import LabDir, load_env
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class LabView:
+    lab: LabDir
+    outputs: dict[str, Any]
+    state: dict[str, Any]
+    env: dict[str, str]
+
+    @classmethod
+    def load(cls, repo: Path = REPO) -> LabView:
+        lab = LabDir.under(repo)
+        if not lab.outputs.exists():
+            raise RuntimeError("the lab is not up: run 'make lab'")
+        return cls(
+            lab=lab,
+            outputs=json.loads(lab.outputs.read_text()),
+            state=json.loads(lab.state.read_text()),
+            env=load_env(lab.env),
+        )
+
+    @property
+    def lb_url(self) -> str:
+        return str(self.outputs["load_balancer"]["url"])
+
+    @property
+    def app_servers(self) -> list[dict[str, Any]]:
+        return list(self.outputs["app_servers"])
+
+    def published(self, container_suffix: str, port: int) -> int:
+        for name, ports in self.state["published"].items():
+            if name.endswith(container_suffix):
+                return int(ports[str(port)])
+        raise KeyError(container_suffix)
+
+    @property
+    def prometheus_url(self) -> str:
+        return f"http://127.0.0.1:{self.published('-monitoring', 9090)}"
+
+    def ssh(
+        self, host: str, command: str, timeout: float = 60, check: bool = True, **extra: str
+    ) -> subprocess.CompletedProcess[str]:
+        options = [arg for k, v in extra.items() for arg in ("-o", f"{k}={v}")]
+        return subprocess.run(
+            ["ssh", "-F", str(self.lab.ssh_config), "-o", "BatchMode=yes", *options, host, command],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=check,
+        )
+
+    def haproxy(self, command: str) -> str:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(5)
+            sock.connect(str(self.outputs["load_balancer"]["haproxy_socket"]))
+            sock.sendall(command.encode() + b"\n")
+            chunks = []
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+        return b"".join(chunks).decode()
+
+    def backend_servers(self) -> dict[str, dict[str, str]]:
+        """HAProxy's view of each app server: status (UP/DOWN/MAINT), sessions served."""
+        lines = self.haproxy("show stat").splitlines()
+        header = lines[0].lstrip("# ").split(",")
+        backend = self.outputs["load_balancer"]["haproxy_backend"]
+        rows = [dict(zip(header, line.split(","), strict=False)) for line in lines[1:] if line]
+        return {
+            r["svname"]: r
+            for r in rows
+            if r.get("pxname") == backend and r["svname"] not in {"BACKEND", "FRONTEND"}
+        }
+
+    def prometheus(self, path: str, **params: str) -> Any:
+        url = f"{self.prometheus_url}{path}?{urllib.parse.urlencode(params)}"
+        with urllib.request.urlopen(url, timeout=10) as resp:  # noqa: S310 - loopback only
+            body = json.load(resp)
+        if body.get("status") != "success":
+            raise RuntimeError(f"Prometheus {path} {params}: {body}")
+        return body["data"]
+
+
+def http_get(url: str, timeout: float = 10) -> tuple[int, bytes]:
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
+    try:
+        path = parts.path or "/"
+        conn.request("GET", f"{path}?{parts.query}" if parts.query else path)
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
+        conn.close()
+
+
+@dataclass
+class LoadResult:
+    started: float
+    samples: list[tuple[float, int, float]] = field(default_factory=list)  # time, status, secs
+
+    def failures(self, since: float = 0.0) -> list[tuple[float, int, float]]:
+        return [s for s in self.samples if s[0] >= since and s[1] != 200]
+
+    def count(self, since: float = 0.0) -> int:
+        return sum(1 for s in self.samples if s[0] >= since)
+
+
+class Load:
+    """Constant load on `url` from `clients` threads, each request on a new connection."""
+
+    def __init__(self, url: str, clients: int = 4, pause: float = 0.02) -> None:
+        self.url, self.clients, self.pause = url, clients, pause
+        self.result = LoadResult(started=time.monotonic())
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._threads = [threading.Thread(target=self._loop, daemon=True) for _ in range(clients)]
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            start = time.monotonic()
+            try:
+                status, _ = http_get(self.url, timeout=10)
+            except OSError:
+                status = 0
+            with self._lock:
+                self.result.samples.append((start, status, time.monotonic() - start))
+            time.sleep(self.pause)
+
+    def __enter__(self) -> Load:
+        for t in self._threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        for t in self._threads:
+            t.join(timeout=15)
+
+
+def wait_for(what: str, predicate: Any, timeout: float, interval: float = 1.0) -> Any:
+    """Polls `predicate` until it returns something truthy; fails naming `what`."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        try:
+            last = predicate()
+        except Exception as exc:  # the thing polled is allowed to fail until it works
+            last = exc
+        else:
+            if last:
+                return last
+        time.sleep(interval)
+    raise TimeoutError(f"{what}: not true after {timeout:.0f}s (last: {last!r})")

@@ -1,0 +1,62 @@
+"""The lab's plan, firewall and contract, checked without Docker."""
+
+from __future__ import annotations
+
+import pytest
+from ecomops.contract import parse_contract
+from ecomops_lab import contract, firewall
+from ecomops_lab.plan import AZS, build_plan
+
+
+def test_app_hosts_alternate_between_azs_and_have_unique_addresses() -> None:
+    plan = build_plan(8)
+    apps = plan.by_role("app")
+    assert [a.az for a in apps] == [AZS[i % 2] for i in range(8)]
+    addresses = [ip for h in plan.hosts for ip in h.addresses.values()]
+    assert len(addresses) == len(set(addresses))
+    for host in plan.hosts:
+        for net, ip in host.addresses.items():
+            assert ip in plan.networks[net].subnet
+            assert ip != plan.networks[net].gateway
+
+
+def test_an_app_host_admits_ssh_only_from_the_bastion_of_its_az() -> None:
+    plan = build_plan(2)
+    app = plan.by_role("app")[0]
+    rules = {r.port: r for r in firewall.rules_for(app, plan)}
+    assert set(rules) == {22, 3000, 8000, 9100}
+    assert rules[22].sources == (plan.bastion_for(app.az or "").ip_on("private-a"),)
+    gateways = {n.gateway for n in plan.networks.values()}
+    for rule in rules.values():
+        assert rule.sources, "an app host port open to anyone"
+        assert not gateways & set(rule.sources), "the control node must not reach app hosts"
+
+
+def test_the_database_admits_only_app_hosts() -> None:
+    plan = build_plan(3)
+    (rule,) = firewall.rules_for(plan.one("db"), plan)
+    assert rule.port == 5432
+    assert set(rule.sources or ()) == {a.ip_on("db") for a in plan.by_role("app")}
+
+
+def test_the_ruleset_replaces_only_the_labs_table_and_drops_the_rest() -> None:
+    plan = build_plan(2)
+    text = firewall.ruleset(plan.by_role("app")[0], plan)
+    assert "flush ruleset" not in text
+    assert "hook prerouting priority -150" in text
+    assert text.rstrip().splitlines()[-3].strip() == "counter drop"
+
+
+def test_the_lab_contract_is_accepted_by_the_wrapper() -> None:
+    plan = build_plan(2)
+    published = {h.container: {p: 30000 + i for i, p in enumerate(h.published)} for h in plan.hosts}
+    doc = contract.outputs(plan, published, "/x/admin.sock", "/x/id_ed25519")
+    parsed = parse_contract(doc)
+    assert parsed.environment == "lab"
+    assert [b.name for b in parsed.bastions] == ["ecommerce_bastion_a", "ecommerce_bastion_b"]
+    assert doc["load_balancer"]["kind"] == "haproxy"
+
+
+def test_app_hosts_out_of_range_are_refused_clearly() -> None:
+    with pytest.raises(ValueError, match="APP_HOSTS"):
+        build_plan(0)

@@ -1,0 +1,30 @@
+# Fraud detection (app/backend/fraud): tests, the seed-table report, evaluation, benchmarks.
+#
+#   make test-fraud      pytest (ML tests need no database; API/dashboard on real PostgreSQL)
+#   make fraud-report    the seed's autoencoder table on the seed's data, side by side, then
+#                        precision/recall/F1/ROC-AUC of both feature sets and the logistic
+#                        regression's plots (reports/fraud/)
+#   make bench-fraud     batch scoring rows/s, training time, API p99
+
+FRAUD_REFERENCE_DIR ?= $(abspath $(ROOT)/../shared/reference-data)
+# One BLAS thread: the benchmark goal is per core, and tiny matrices gain nothing from more.
+FRAUD_ONE_CORE := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+
+.PHONY: test-fraud fraud-report bench-fraud
+
+test-fraud: venv ## Fraud tests (reports/fraud.xml)
+	@mkdir -p $(REPORTS)
+	cd app/backend && $(BIN)/pytest -q -p no:cacheprovider fraud/tests --junitxml=$(REPORTS)/fraud.xml
+
+fraud-report: venv ## Seed table side by side, feature-set metrics, logistic regression plots
+	cd app/backend && $(BIN)/python -m fraud.ml.seed_report \
+	  --reference-dir $(FRAUD_REFERENCE_DIR) --out $(REPORTS)/fraud
+	cd app/backend && $(BIN)/python -m fraud.ml.evaluation --out $(REPORTS)/fraud
+
+bench-fraud: venv ## Fraud benchmarks (reports/fraud/bench.json)
+	@mkdir -p $(REPORTS)/fraud
+	cd app/backend && $(FRAUD_ONE_CORE) PYTHONPATH=. FRAUD_REFERENCE_DIR=$(FRAUD_REFERENCE_DIR) \
+	  FRAUD_BENCH_OUT=$(REPORTS)/fraud/bench.json \
+	  $(BIN)/pytest -c pytest.ini -q -s -p no:cacheprovider ../../bench/fraud/bench_fraud.py
+
+TEST_TARGETS += test-fraud

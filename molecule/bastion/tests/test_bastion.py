@@ -1,0 +1,109 @@
+"""The bastion seen from a client: keys only, no root, ProxyJump and nothing else.
+
+The SSH clients run on the controller, as an operator's would, against the
+container's address on the Docker bridge.
+"""
+
+import os
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+KEY = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "id_ed25519"
+CLIENT_OPTIONS = [
+    "-i", str(KEY), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+    "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+    "-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def address(host: Any) -> str:
+    return host.interface("eth0").addresses[0]
+
+
+def ssh(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - fixed ssh client, arguments from the test
+        ["ssh", *CLIENT_OPTIONS, *args], capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def effective(host: Any) -> dict[str, str]:
+    """sshd's own view of its configuration (sshd -T), all drop-ins applied."""
+    lines = host.check_output("sshd -T").splitlines()
+    return {key: value for key, _, value in (line.partition(" ") for line in lines)}
+
+
+def test_sshd_runs_with_the_hardening_in_effect(host: Any) -> None:
+    assert host.service("ssh").is_running
+    assert host.service("ssh").is_enabled
+    config = effective(host)
+    assert config["permitrootlogin"] == "no"
+    assert config["passwordauthentication"] == "no"
+    assert config["kbdinteractiveauthentication"] == "no"
+    assert config["authenticationmethods"] == "publickey"
+    assert config["allowtcpforwarding"] == "local"
+    assert config["permitopen"] == "*:22"
+    assert config["x11forwarding"] == "no"
+    assert config["allowagentforwarding"] == "no"
+    assert config["permittunnel"] == "no"
+    assert config["allowstreamlocalforwarding"] == "no"
+
+
+def test_a_user_with_a_key_logs_in(address: str) -> None:
+    result = ssh(f"ops@{address}", "id -un")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ops"
+
+
+def test_root_is_refused_even_with_an_authorized_key(address: str) -> None:
+    result = ssh(f"root@{address}", "true")
+    assert result.returncode == 255
+    assert "Permission denied" in result.stderr
+
+
+def test_passwords_are_not_even_offered(address: str) -> None:
+    result = ssh(
+        "-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=password,keyboard-interactive",
+        f"ops@{address}", "true",
+    )  # fmt: skip
+    assert result.returncode == 255
+    assert "Permission denied (publickey)" in result.stderr
+
+
+def test_proxyjump_reaches_ssh_behind_the_bastion(address: str) -> None:
+    # The bastion's own sshd on loopback stands in for a private host's.
+    jump = " ".join(["ssh", *CLIENT_OPTIONS, "-W", "%h:%p", f"ops@{address}"])
+    result = ssh("-o", f"ProxyCommand={jump}", "ops@127.0.0.1", "hostname")
+    assert result.returncode == 0, result.stderr
+
+
+def test_tunnels_to_other_ports_are_prohibited(address: str) -> None:
+    result = ssh("-W", "127.0.0.1:9090", f"ops@{address}")
+    assert result.returncode != 0
+    assert "administratively prohibited" in result.stderr
+
+
+def test_remote_forwarding_is_refused(address: str) -> None:
+    result = ssh("-o", "ExitOnForwardFailure=yes", "-R", "0:127.0.0.1:22", f"ops@{address}", "true")
+    assert result.returncode != 0
+    assert "forwarding failed" in result.stderr
+
+
+def test_fail2ban_bans_an_address_that_keeps_failing(host: Any, address: str) -> None:
+    assert host.service("fail2ban").is_enabled
+    client = host.check_output("ip route show default").split()[2]  # the Docker bridge
+    try:
+        for _ in range(4):
+            ssh(f"intruder@{address}", "true")
+        deadline = time.monotonic() + 30
+        while client not in host.check_output("fail2ban-client get sshd banip"):
+            assert time.monotonic() < deadline, host.check_output("fail2ban-client status sshd")
+            time.sleep(1)
+        refused = ssh(f"ops@{address}", "true")
+        assert refused.returncode == 255
+    finally:
+        host.run(f"fail2ban-client set sshd unbanip {client}")
