@@ -1,6 +1,7 @@
 # Fraud detection (app/backend/fraud): tests, the seed-table report, evaluation, benchmarks.
 #
-#   make test-fraud      pytest (ML tests need no database; API/dashboard on real PostgreSQL)
+#   make test-fraud      pytest (ML tests need no database; API/dashboard on real PostgreSQL;
+#                        training and scoring inside the backend image)
 #   make fraud-report    the seed's autoencoder table on the seed's data, side by side, then
 #                        precision/recall/F1/ROC-AUC of both feature sets and the logistic
 #                        regression's plots (reports/fraud/)
@@ -12,9 +13,11 @@ FRAUD_ONE_CORE := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 .PHONY: test-fraud fraud-report bench-fraud
 
-test-fraud: venv ## Fraud tests (reports/fraud.xml)
+# The image tests train and score inside the deployed backend image (built by backend.mk).
+test-fraud: venv image-backend ## Fraud tests (reports/fraud.xml)
 	@mkdir -p $(REPORTS)
-	cd app/backend && $(BIN)/pytest -q -p no:cacheprovider fraud/tests --junitxml=$(REPORTS)/fraud.xml
+	cd app/backend && BACKEND_IMAGE=$(BACKEND_IMAGE) $(BIN)/pytest -q -p no:cacheprovider \
+	  fraud/tests --junitxml=$(REPORTS)/fraud.xml
 
 fraud-report: venv ## Seed table side by side, feature-set metrics, logistic regression plots
 	cd app/backend && $(BIN)/python -m fraud.ml.seed_report \

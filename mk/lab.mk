@@ -4,7 +4,7 @@
 #   make lab            build, start (or reuse) the lab, push images, deploy
 #   make lab-down       remove the lab completely
 #   make test-e2e       end-to-end tests against the lab (creates it if needed)
-#   make bench          benchmarks P1-P4 (reports/bench/)
+#   make bench          benchmarks P1-P4 (reports/bench/; BENCH=P1,P4 runs some)
 
 APP_HOSTS ?= 2
 export APP_HOSTS
@@ -45,4 +45,4 @@ test-e2e: lab ## End-to-end tests against the lab (reports/e2e.xml)
 
 bench: lab ## Benchmarks P1-P4 against the lab (reports/bench/)
 	@mkdir -p $(REPORTS)/bench
-	@$(LAB_ENV) PYTHONPATH=$(ROOT)/lab:$(ROOT)/bench $(BIN)/python -m lab_bench --out $(REPORTS)/bench
+	@$(LAB_ENV) PYTHONPATH=$(ROOT)/lab $(BIN)/python bench/lab --out $(REPORTS)/bench $(if $(BENCH),--only $(BENCH))

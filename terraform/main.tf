@@ -1,5 +1,6 @@
 locals {
-  azs = slice(data.aws_availability_zones.available.names, 0, var.az_count)
+  azs    = slice(data.aws_availability_zones.available.names, 0, var.az_count)
+  ami_id = coalesce(var.ami_id, one(data.aws_ami.ubuntu[*].id))
 
   tags = merge(var.tags, {
     Project   = var.project
@@ -20,6 +21,23 @@ data "aws_availability_zones" "available" {
       condition     = length(self.names) >= var.az_count
       error_message = "${var.region} has ${length(self.names)} usable availability zones; lower az_count."
     }
+  }
+}
+
+data "aws_ami" "ubuntu" {
+  count = var.ami_id == null ? 1 : 0
+
+  most_recent = true
+  owners      = var.ami_owners
+
+  filter {
+    name   = "name"
+    values = [var.ami_name_pattern]
+  }
+
+  filter {
+    name   = "virtualization-type"
+    values = ["hvm"]
   }
 }
 
@@ -76,17 +94,19 @@ module "ec2" {
   app_security_group_id = module.vpc.app_security_group_id
   monitoring_vpc_id     = module.vpc.default_vpc_id
   monitoring_subnet_id  = data.aws_subnet.monitoring.id
+  monitoring_az         = data.aws_subnet.monitoring.availability_zone
   admin_cidrs           = var.admin_cidrs
   app_count             = var.app_count
   key_name              = var.key_name
-  ami_id                = var.ami_id
-  ami_name_pattern      = var.ami_name_pattern
+  ami_id                = local.ami_id
   instance_types        = var.instance_types
   root_volume_sizes     = var.root_volume_sizes
+  detailed_monitoring   = var.detailed_monitoring
   tags                  = local.tags
 
   # Ansible migrates the database from the first app server as soon as the
-  # instances answer: the database is created first, as in the seed.
+  # instances answer: the database is created first, as in the seed. The
+  # module holds no data source, so this orders creation and nothing else.
   depends_on = [module.rds]
 }
 

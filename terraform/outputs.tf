@@ -18,6 +18,11 @@ output "monitoring" {
   value       = module.ec2.monitoring
 }
 
+output "ami_id" {
+  description = "AMI the instances were created from."
+  value       = local.ami_id
+}
+
 output "rds_endpoint" {
   description = "Host name of the PostgreSQL instance."
   value       = module.rds.address

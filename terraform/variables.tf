@@ -108,6 +108,12 @@ variable "ami_name_pattern" {
   default     = "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"
 }
 
+variable "ami_owners" {
+  description = "Account IDs trusted for the AMI lookup (Canonical by default)."
+  type        = list(string)
+  default     = ["099720109477"]
+}
+
 variable "instance_types" {
   description = "Instance type per role: bastion, app, monitoring."
   type = object({
@@ -126,6 +132,12 @@ variable "root_volume_sizes" {
     monitoring = optional(number, 30)
   })
   default = {}
+}
+
+variable "detailed_monitoring" {
+  description = "CloudWatch detailed monitoring (1-minute metrics, billed) on every instance."
+  type        = bool
+  default     = true
 }
 
 variable "db_instance_class" {

@@ -1,121 +1,21 @@
-"""A real, throwaway PostgreSQL cluster for the whole test session.
+"""Shared fixtures: a real, throwaway PostgreSQL cluster (see pgcluster.py), users, clients."""
 
-initdb/pg_ctl come from PATH (/usr/local/bin here). PostgreSQL refuses to run as root, so
-when the suite runs as root (CI containers, this lab) the cluster is created and started
-as `nobody` through `setpriv`; as any other user it runs as that user. The cluster listens
-only on a unix socket in its own temporary directory, on a port chosen free at run time,
-with durability off (fsync, synchronous_commit) because its data is thrown away.
-"""
-
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
-import psycopg
 import pytest
 
-NOBODY = 65534
+from pgcluster import PgCluster, running_cluster
+
 PASSWORD = "Correct-Horse-9"
-
-
-@dataclass(frozen=True)
-class PgCluster:
-    socket_dir: Path
-    port: int
-    user: str = "postgres"
-
-    def env(self, dbname: str) -> dict[str, str]:
-        """Environment for a backend process (manage.py, gunicorn) using database `dbname`."""
-        return {
-            "DB_HOST": str(self.socket_dir),
-            "DB_PORT": str(self.port),
-            "DB_USER": self.user,
-            "DB_PASSWORD": "",
-            "DB_NAME": dbname,
-        }
-
-    def admin_connect(self) -> psycopg.Connection:
-        return psycopg.connect(
-            host=str(self.socket_dir),
-            port=self.port,
-            user=self.user,
-            dbname="postgres",
-            autocommit=True,
-        )
-
-    def create_database(self, name: str) -> None:
-        with self.admin_connect() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _as_cluster_owner(cmd: list[str]) -> list[str]:
-    if os.geteuid() != 0:
-        return cmd
-    return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *cmd]
 
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[PgCluster]:
-    for tool in ("initdb", "pg_ctl"):
-        if shutil.which(tool) is None:
-            pytest.fail(f"{tool} not found on PATH; install the PostgreSQL server binaries.")
-    base = Path(tempfile.mkdtemp(prefix="ecommerce-pg-"))
-    base.chmod(0o755)
-    data, sockets = base / "data", base / "socket"
-    for directory in (data, sockets):
-        directory.mkdir(mode=0o700)
-        if os.geteuid() == 0:
-            os.chown(directory, NOBODY, NOBODY)
-    port = _free_port()
-    subprocess.run(
-        _as_cluster_owner(
-            ["initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]
-        ),
-        check=True,
-        capture_output=True,
-    )
-    options = (
-        f"-p {port} -k {sockets} -c listen_addresses='' -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-    )
-    subprocess.run(
-        _as_cluster_owner(
-            [
-                "pg_ctl",
-                "-D",
-                str(data),
-                "-o",
-                options,
-                "-l",
-                str(data / "server.log"),
-                "-w",
-                "start",
-            ]
-        ),
-        check=True,
-        capture_output=True,
-    )
     try:
-        yield PgCluster(socket_dir=sockets, port=port)
-    finally:
-        subprocess.run(
-            _as_cluster_owner(["pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop"]),
-            check=False,
-            capture_output=True,
-        )
-        shutil.rmtree(base, ignore_errors=True)
+        with running_cluster() as cluster:
+            yield cluster
+    except RuntimeError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="session")

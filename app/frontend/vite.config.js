@@ -22,5 +22,6 @@ export default defineConfig({
     setupFiles: ['./test/setup.js'],
     include: ['src/**/*.test.{js,jsx}'],
     restoreMocks: true,
+    testTimeout: 20_000,
   },
 });

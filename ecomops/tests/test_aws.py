@@ -188,7 +188,10 @@ def test_missing_aws_credentials_exit_4(moto, tmp_path):
 
 def test_status_reports_alb_target_health(moto, aws_inventory):
     inventory, _ = aws_inventory
-    done = run_cli("status", "-i", inventory, "--checks", "lb", "--json", env=moto)
+    done = run_cli(
+        "status", "-i", inventory, "--checks", "lb", "--json", "--junit",
+        inventory.parent / "status.xml", env=moto,
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["healthy"] is True

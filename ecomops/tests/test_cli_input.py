@@ -112,3 +112,9 @@ def test_unknown_status_check_is_refused(tmp_path, inventory):
     done = run_cli("status", "-i", inventory, "--checks", "lb,disk")
     assert done.returncode == 2
     assert "unknown disk" in done.stderr
+
+
+def test_serial_must_be_a_count_or_percentage(tmp_path, inventory):
+    done = deploy(tmp_path, "-i", inventory, "--serial", "half", env=SECRETS)
+    assert done.returncode == 2
+    assert "--serial: 'half'" in done.stderr

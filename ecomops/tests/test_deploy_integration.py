@@ -215,7 +215,7 @@ def cases(junit: Path) -> dict[tuple[str, str], ET.Element]:
 
 
 def test_deploy_through_the_bastion_with_secrets_only_on_the_host(lab):
-    done, watch, junit = deploy(lab, "--limit", "wrapper_app", "--json")
+    done, watch, junit = deploy(lab, "--limit", "wrapper_app", "--serial", "50%", "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["exit_code"] == 0 and report["image_tag"] == "0123abcd"
@@ -230,8 +230,9 @@ def test_deploy_through_the_bastion_with_secrets_only_on_the_host(lab):
         assert f"{name}={marker}" in stored
     assert "ECOMOPS_IMAGE_TAG=0123abcd" in stored
     # The session came from the bastion's private address: ProxyJump was used.
-    client = docker("exec", lab.app, "cat", "/root/ssh_connection").split()[0]
-    assert client == lab.bastion_private_ip
+    recorded = docker("exec", lab.app, "cat", "/root/ssh_connection")
+    assert recorded.split()[0] == lab.bastion_private_ip
+    assert "serial=50%" in recorded
     # Host keys were checked and remembered in the project known_hosts.
     known = (lab.ssh_dir / "known_hosts").read_text()
     assert "[127.0.0.1]:" in known
@@ -291,3 +292,16 @@ def test_ansible_runner_files_hold_no_secret(lab, tmp_path, monkeypatch):
         for marker in lab.markers.values():
             assert marker.encode() not in content, f"secret in {path}"
     assert os.environ["ECOMOPS_DB_PASSWORD"] == lab.markers["ECOMOPS_DB_PASSWORD"]
+
+
+def test_status_asks_every_app_host_through_the_bastion_for_its_versions(lab):
+    done = run_cli(
+        "status", "-i", lab.inventory, "--checks", "versions", "--json",
+        "--junit", lab.tmp / "status.xml", env=lab.env,
+    )  # fmt: skip
+    assert done.returncode == 6, done.stderr
+    checks = {c["name"]: c for c in json.loads(done.stdout)["checks"]}
+    # The test host runs no containers: reached, asked, and found wanting.
+    assert checks["wrapper_app/ecommerce-backend"]["detail"] == "container not found"
+    assert checks["wrapper_gone"]["detail"] == "unreachable"
+    assert not any(c["healthy"] for c in checks.values())

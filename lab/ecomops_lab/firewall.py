@@ -54,6 +54,8 @@ def rules_for(host: Host, plan: Plan) -> list[Allow]:
         ]
     if host.role == "lb":
         return [Allow(80, None, "HTTP from the internet")]
+    if host.role == "aptcache":
+        return [Allow(3142, None, "package downloads from the lab's hosts")]
     return [Allow(5000, None, "image pulls and pushes (authenticated)")]
 
 

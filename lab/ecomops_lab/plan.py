@@ -21,8 +21,9 @@ AZS = ("lab-a", "lab-b")
 SSH_USER = "ubuntu"
 MAX_APP_HOSTS = 40
 REGISTRY_NAME = "registry.ecomops.lab"
+APT_PROXY_NAME = "apt.ecomops.lab"
 
-Role = Literal["bastion", "app", "monitoring", "db", "lb", "registry"]
+Role = Literal["bastion", "app", "monitoring", "db", "lb", "registry", "aptcache"]
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,18 @@ def build_plan(app_hosts: int, base: str = "10.77", ports: Ports | None = None) 
             addresses={p: net[p].address(30) for p in privates},
             published={5000: ports.registry},
             aliases=(REGISTRY_NAME,),
+        ),
+        Host(
+            key="aptcache",
+            name=f"{PROJECT}_aptcache",
+            role="aptcache",
+            image="ecomops/aptcache",
+            addresses={
+                **{p: net[p].address(5) for p in privates},
+                "public": net["public"].address(5),
+                "default": net["default"].address(5),
+            },
+            aliases=(APT_PROXY_NAME,),
         ),
     ]
     return Plan(networks=net, hosts=hosts)

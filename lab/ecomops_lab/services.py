@@ -84,6 +84,25 @@ def trust_registry_ca(container: Container, registry: str, ca_pem: bytes) -> Non
     ensure_file(container, f"/etc/docker/certs.d/{registry}/ca.crt", ca_pem)
 
 
+APT_PROXY_CONF = "/etc/apt/apt.conf.d/00ecomops-lab-mirror"
+
+
+def use_apt_mirror(container: Container, proxy: str) -> None:
+    """Debian packages through the lab's caching mirror (plain HTTP archives only)."""
+    ensure_file(container, APT_PROXY_CONF, f'Acquire::http::Proxy "http://{proxy}:3142";\n')
+
+
+def configure_aptcache(container: Container) -> None:
+    # The cache folder is bind-mounted from the control node, where root owns
+    # it: the service fails at boot until the folder is handed over to it.
+    run(container, "chown", "-R", "apt-cacher-ng:", "/var/cache/apt-cacher-ng")
+    changed = ensure_file(container, "/etc/apt-cacher-ng/zz-lab.conf", "PassThroughPattern: .*\n")
+    active = run(container, "systemctl", "is-active", "apt-cacher-ng", check=False).strip()
+    if changed or active != "active":
+        run(container, "systemctl", "reset-failed", "apt-cacher-ng.service", check=False)
+        run(container, "systemctl", "restart", "apt-cacher-ng.service")
+
+
 # --- the registry (ECR) ----------------------------------------------------
 
 REGISTRY_CONFIG = """\

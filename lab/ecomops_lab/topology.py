@@ -24,7 +24,7 @@ from ecomops_lab.engine import (
     published_ports,
     wait_booted,
 )
-from ecomops_lab.plan import PREFIX, REGISTRY_NAME, Host, Plan
+from ecomops_lab.plan import APT_PROXY_NAME, PREFIX, REGISTRY_NAME, Host, Plan
 from ecomops_lab.state import LabDir, ensure_env, write_json
 from ecomops_lab.tls import ensure_registry_cert
 
@@ -50,7 +50,14 @@ def _image_id(dc: docker.DockerClient, name: str) -> str:
 
 
 def _extras(dc: docker.DockerClient, host: Host, lab: LabDir) -> Extras:
-    binds = {str(lab.haproxy_dir): services.SOCKET_DIR} if host.role == "lb" else {}
+    binds = {}
+    if host.role == "lb":
+        binds[str(lab.haproxy_dir)] = services.SOCKET_DIR
+    if host.role == "aptcache":
+        # Outside .lab/ on purpose: the package cache outlives `make lab-down`.
+        cache = lab.root.parent / ".cache" / "lab-apt"
+        cache.mkdir(parents=True, exist_ok=True)
+        binds[str(cache)] = "/var/cache/apt-cacher-ng"
     return Extras(binds=binds, image_id=_image_id(dc, host.image))
 
 
@@ -102,8 +109,11 @@ def up(plan: Plan, lab: LabDir, log: Log = print) -> Lab:
             services.configure_database(container, host, plan, env["ECOMOPS_DB_PASSWORD"])
         elif host.role == "lb":
             services.configure_lb(container, plan)
+        elif host.role == "aptcache":
+            services.configure_aptcache(container)
         if not host.ssh:
             return None
+        services.use_apt_mirror(container, APT_PROXY_NAME)
         services.authorize_key(container, public_key)
         name = sshkeys.known_host_name(host, ports[host.container])
         return name, services.host_key(container)

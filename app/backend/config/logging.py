@@ -32,7 +32,13 @@ def logging_config(level: str) -> dict[str, object]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": "config.logging.JsonFormatter"}},
-        "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
+        "handlers": {
+            "stdout": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stdout",
+            }
+        },
         "root": {"handlers": ["stdout"], "level": level},
         "loggers": {
             # Django's request logger would log every 4xx as a warning with the request object.

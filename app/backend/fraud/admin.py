@@ -16,6 +16,8 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 
 from fraud import registry, services
+from fraud.data import signal_rows_from_database
+from fraud.ml.detector import InvalidRowsError
 from fraud.ml.plots import histogram_png
 from fraud.models import ModelVersion, TransactionScore
 
@@ -88,6 +90,7 @@ class TransactionScoreAdmin(admin.ModelAdmin):
             path("export.csv", wrap(self.export), name="fraud_export"),
             path("upload/", wrap(require_POST(self.upload)), name="fraud_upload"),
             path("rollback/", wrap(require_POST(self.rollback)), name="fraud_rollback"),
+            path("retrain/", wrap(require_POST(self.retrain)), name="fraud_retrain"),
             *super().get_urls(),
         ]
 
@@ -127,6 +130,18 @@ class TransactionScoreAdmin(admin.ModelAdmin):
             else:
                 state = "and activated" if version.is_active else "(not activated)"
                 messages.success(request, f"Trained model v{version.version} {state}.")
+        return HttpResponseRedirect(reverse("admin:app_list", args=("fraud",)))
+
+    def retrain(self, request: HttpRequest) -> HttpResponse:
+        self._require(request, "fraud.change_modelversion")
+        try:
+            version = registry.train_and_register(
+                signal_rows_from_database(), "signals", "database", activate=True, user=request.user
+            )
+        except InvalidRowsError as exc:
+            messages.error(request, f"Not retrained, active model unchanged: {exc}")
+        else:
+            messages.success(request, f"Trained model v{version.version} on the shop's orders.")
         return HttpResponseRedirect(reverse("admin:app_list", args=("fraud",)))
 
     def rollback(self, request: HttpRequest) -> HttpResponse:

@@ -4,11 +4,12 @@ import logging
 import threading
 from collections.abc import Sequence
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from fraud.ml.detector import Detector, Row, TrainResult, train
 from fraud.models import ModelVersion
+from ops.locks import lock_key
 
 logger = logging.getLogger(__name__)
 
@@ -25,12 +26,19 @@ class NoActiveModelError(LookupError):
         )
 
 
+def _serialise_model_changes() -> None:
+    """Within a transaction: one model change at a time across every host (version numbers
+    and the active flag), released at commit."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_key("fraud-models")])
+
+
 def register(
     result: TrainResult, source: str, *, activate: bool, user: object = None
 ) -> ModelVersion:
     with transaction.atomic():
-        # Lock the table's newest row so two trainings cannot take the same version number.
-        latest = ModelVersion.objects.select_for_update().order_by("-version").first()
+        _serialise_model_changes()
+        latest = ModelVersion.objects.order_by("-version").first()
         version = ModelVersion.objects.create(
             version=(latest.version + 1) if latest else 1,
             feature_set=result.detector.feature_set,
@@ -52,9 +60,8 @@ def register(
 def activate_version(version: ModelVersion) -> ModelVersion:
     """Switch the active model in one transaction: readers see the old or the new one."""
     with transaction.atomic():
-        ModelVersion.objects.select_for_update().filter(is_active=True).exclude(
-            pk=version.pk
-        ).update(is_active=False)
+        _serialise_model_changes()
+        ModelVersion.objects.filter(is_active=True).exclude(pk=version.pk).update(is_active=False)
         ModelVersion.objects.filter(pk=version.pk).update(
             is_active=True, activated_at=timezone.now()
         )
@@ -65,15 +72,22 @@ def activate_version(version: ModelVersion) -> ModelVersion:
 
 def rollback() -> ModelVersion:
     """Re-activate the version below the active one (the previous model)."""
-    active = ModelVersion.objects.filter(is_active=True).first()
-    if active is None:
-        raise NoActiveModelError
-    previous = ModelVersion.objects.filter(version__lt=active.version).order_by("-version").first()
-    if previous is None:
-        raise LookupError(
-            f"v{active.version} is the oldest model: there is nothing to roll back to."
+    with transaction.atomic():
+        _serialise_model_changes()
+        active = ModelVersion.objects.filter(is_active=True).defer("artifact").first()
+        if active is None:
+            raise NoActiveModelError
+        previous = (
+            ModelVersion.objects.filter(version__lt=active.version)
+            .defer("artifact")
+            .order_by("-version")
+            .first()
         )
-    return activate_version(previous)
+        if previous is None:
+            raise LookupError(
+                f"v{active.version} is the oldest model: there is nothing to roll back to."
+            )
+        return activate_version(previous)
 
 
 def active_version() -> ModelVersion | None:

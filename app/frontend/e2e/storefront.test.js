@@ -4,8 +4,11 @@
 // Every step leaves a screenshot in SCREENSHOT_DIR.
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
+
+const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const BASE_URL = process.env.BASE_URL.replace(/\/$/, '');
 const SHOTS = process.env.SCREENSHOT_DIR;
@@ -17,6 +20,11 @@ const SHOPPER = {
   password: `Sturdy-Pass-${Date.now()}`,
 };
 const TIMEOUT = 15_000;
+// A real 64x64 PNG (a brown circle): the backend checks uploads with Pillow.
+const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAEAAAABACAIAAAAlC+aJAAAA7UlEQVR42u2ZwQ3DMAhFE5SxOkSH6aEj9JCxeug4HaETNLIxYCwe10j//2ewZMf793PfVi7ZFi8AAAAAAAAAAAAAAACYV4eH6Ovx/vfped5svXbDC81Fbj8SG4Cu6LYYowDq6FYYMj39oI5MTz+oJhnSj2hKkvRqZcmTXqcvqdIrXCqdhWKWv9erTAcil7/LkfvAEgDx89PuywgBAAAAAADg+tdgpFp8GaFVAOKnqNGx0ghFNqHdq9gmjmlCl4u4qnunV46QH4NCWcKcnDQl2M9cTaa4GuqUfyNTY+R6pWwnSf1OzHEaAAAAKAjwAxtKW7uU5RtDAAAAAElFTkSuQmCC',
+  'base64',
+);
 
 let browser;
 let shopper;
@@ -26,6 +34,18 @@ const state = {};
 async function shot(page, name) {
   step += 1;
   await page.screenshot({ path: path.join(SHOTS, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+
+// WCAG 2.1 A/AA checks by axe-core on the page as the shopper sees it; serious
+// and critical findings fail the step.
+async function assertAccessible(page, what) {
+  await page.addScriptTag({ path: AXE_SCRIPT });
+  const results = await page.evaluate(() =>
+    globalThis.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+  );
+  const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = blocking.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(report, [], `accessibility problems on ${what}`);
 }
 
 async function newPage(viewport = { width: 1280, height: 900 }) {
@@ -103,6 +123,7 @@ describe('storefront', () => {
     await shopper.getByRole('button', { name: 'Log out' }).waitFor();
     await shopper.getByRole('heading', { name: 'Catalogue' }).waitFor();
     await shot(shopper, 'registered-catalogue');
+    await assertAccessible(shopper, 'the catalogue');
   });
 
   it('search finds a product and explains an empty result', async () => {
@@ -131,6 +152,7 @@ describe('storefront', () => {
     await shopper.getByTestId('cart-subtotal').filter({ hasText: expected }).waitFor();
     state.expectedTotal = cents;
     await shot(shopper, 'cart-two-products');
+    await assertAccessible(shopper, 'the cart');
   });
 
   it('checkout with the sandbox Visa card shows the paid order', async () => {
@@ -153,6 +175,7 @@ describe('storefront', () => {
     await shopper.getByRole('button', { name: 'Save card' }).click();
     await shopper.getByRole('radio', { name: /ending 4242/ }).waitFor();
     await shot(shopper, 'checkout-ready');
+    await assertAccessible(shopper, 'the checkout');
 
     await shopper.getByRole('button', { name: /^Pay / }).click();
     const heading = shopper.getByRole('heading', { name: /^Order \d+$/ });
@@ -185,6 +208,7 @@ describe('storefront', () => {
     await alert.filter({ hasText: 'Payment declined' }).waitFor();
     assert.match(await alert.textContent(), /Your card was declined.*No money was taken and no order was placed/);
     await shot(shopper, 'card-declined');
+    await assertAccessible(shopper, 'the declined checkout');
 
     const paid = (await shopperOrders()).filter((o) => ['paid', 'shipped', 'delivered'].includes(o.status));
     assert.deepEqual(
@@ -209,6 +233,7 @@ describe('storefront', () => {
     await staff.getByRole('button', { name: `Mark order ${state.orderId} delivered` }).click();
     await staff.getByText(`Order #${state.orderId} is marked delivered.`).waitFor();
     await shot(staff, 'staff-marked-delivered');
+    await assertAccessible(staff, 'the staff order list');
     await staff.context().close();
 
     await shopper.getByRole('link', { name: 'My orders' }).click();
@@ -217,6 +242,44 @@ describe('storefront', () => {
     await row.getByRole('link', { name: `#${state.orderId}` }).click();
     await shopper.getByRole('term').filter({ hasText: 'Delivered' }).waitFor();
     await shot(shopper, 'shopper-sees-delivered');
+    await assertAccessible(shopper, 'the order page');
+  });
+
+  it('staff create a product with an image, change its price and delete it', async () => {
+    const staff = await newPage();
+    await staff.goto('/login');
+    await staff.getByLabel('Email').fill(ADMIN.email);
+    await staff.getByLabel('Password').fill(ADMIN.password);
+    await staff.getByRole('button', { name: 'Log in' }).click();
+    await staff.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New product' }).click();
+    const name = `E2E Teapot ${Date.now()}`;
+    await staff.getByLabel('Name').fill(name);
+    await staff.getByLabel('Description').fill('Pours without dripping.');
+    await staff.getByLabel('Price (USD)').fill('24.50');
+    await staff.getByLabel('Stock').fill('4');
+    await staff.getByLabel('Image').setInputFiles({ name: 'teapot.png', mimeType: 'image/png', buffer: TINY_PNG });
+    await staff.getByRole('button', { name: 'Create product' }).click();
+
+    await staff.getByRole('heading', { name }).waitFor();
+    await staff.getByText('$24.50').waitFor();
+    await staff.getByText('Only 4 left').waitFor();
+    const image = staff.locator('img.product-image');
+    await image.waitFor();
+    assert.ok(await image.evaluate((img) => img.complete && img.naturalWidth > 0), 'the uploaded image is served back');
+    await shot(staff, 'staff-created-product');
+    await assertAccessible(staff, 'the product page');
+
+    await staff.getByRole('link', { name: 'Edit product' }).click();
+    await staff.getByLabel('Price (USD)').fill('19.99');
+    await staff.getByRole('button', { name: 'Save changes' }).click();
+    await staff.getByText('$19.99').waitFor();
+
+    staff.once('dialog', (dialog) => dialog.accept());
+    await staff.getByRole('button', { name: 'Delete product' }).click();
+    await staff.getByRole('heading', { name: 'Catalogue' }).waitFor();
+    const search = await api(`/api/products?search=${encodeURIComponent(name)}`);
+    assert.equal((search.body.results ?? search.body).length, 0, 'the product is gone from the catalogue');
+    await staff.context().close();
   });
 
   it('the catalogue works on a phone-sized screen', async () => {
@@ -230,6 +293,7 @@ describe('storefront', () => {
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     assert.equal(overflow, false, 'no horizontal scrolling on a phone');
     await shot(phone, 'phone-catalogue');
+    await assertAccessible(phone, 'the catalogue on a phone');
     await phone.context().close();
   });
 

@@ -1,6 +1,10 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
+
+// CI machines run several suites at once: give real HTTP round trips and
+// renders room before a findBy* gives up.
+configure({ asyncUtilTimeout: 5000 });
 
 afterEach(() => {
   cleanup();

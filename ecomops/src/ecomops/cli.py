@@ -19,6 +19,7 @@ from ecomops.inventory import (
     render_inventory,
     write_ssh_files,
 )
+from ecomops.junit import write_junit
 from ecomops.sources import SOURCES, load_contract
 from ecomops.status import CHECK_KINDS, gather, render_checks
 
@@ -33,6 +34,7 @@ examples:
   ecomops inventory --from aws --region us-east-1 -o - --format json
   ecomops deploy --image-tag "$(git rev-parse --short=12 HEAD)"
   ecomops deploy --limit app_servers --tags ecommerce_app --check --diff
+  ecomops deploy --serial 50%                      # rolling batches of half the app servers
   ecomops status --json
   ecomops provision --plan-only                    # init + plan to a file, no apply
 
@@ -121,6 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
     dep.add_argument("--tags", help="only tasks with these tags (comma separated)")
     dep.add_argument("--check", action="store_true", help="dry run: change nothing")
     dep.add_argument("--diff", action="store_true", help="show changes to files and templates")
+    dep.add_argument(
+        "--serial",
+        help="app servers per rolling batch: a count or a percentage (default: 1, one at a time)",
+    )
     dep.add_argument("--image-tag", help="image tag to deploy (default: ECOMOPS_IMAGE_TAG)")
     dep.add_argument("--junit", type=Path, help="default: reports/deploy.xml")
     # Test and expert hook: another playbook through the same machinery.
@@ -135,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stat.add_argument("-i", "--inventory", type=Path, help="default: inventory/hosts.yml")
     stat.add_argument("--prometheus-url", help="default: http://<monitoring host>:9090")
+    stat.add_argument("--junit", type=Path, help="default: reports/status.xml")
     stat.add_argument(
         "--checks",
         default=",".join(CHECK_KINDS),
@@ -204,6 +211,7 @@ def _deploy(args: argparse.Namespace, root: Path) -> ExitCode:
         check=args.check,
         diff=args.diff,
         verbosity=args.verbose,
+        serial=args.serial,
     )
     return deploy(request, args.json)
 
@@ -217,6 +225,8 @@ def _status(args: argparse.Namespace, root: Path) -> ExitCode:
     inventory = load_inventory(inventory_path)
     checks = gather(root, inventory_path, inventory, args.prometheus_url, kinds)
     healthy = all(check.healthy for check in checks)
+    junit = (args.junit or root / "reports" / "status.xml").resolve()
+    write_junit([check.as_result() for check in checks], junit, suite="ecomops status")
     if args.json:
         doc = {"healthy": healthy, "checks": [check.as_dict() for check in checks]}
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")

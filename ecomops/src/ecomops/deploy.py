@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
+import re
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ class DeployRequest:
     check: bool = False
     diff: bool = False
     verbosity: int = 0
+    serial: str | None = None
 
 
 def load_inventory(path: Path) -> dict[str, Any]:
@@ -74,6 +76,8 @@ def check_request(request: DeployRequest, environ: dict[str, str]) -> str:
     inventory = load_inventory(request.inventory)
     if request.limit:
         check_limit(request.limit, inventory, request.inventory)
+    if request.serial and not re.fullmatch(r"[1-9][0-9]*%?", request.serial):
+        raise EcomopsError(f"--serial: {request.serial!r} is not a count (2) or percentage (25%)")
     if not request.playbook.is_file():
         raise EcomopsError(f"no playbook at {request.playbook}")
     missing = missing_variables(environ, DEPLOY_VARIABLES)
@@ -115,6 +119,7 @@ def deploy(
         check=request.check,
         diff=request.diff,
         verbosity=request.verbosity,
+        serial=request.serial,
         env={"ECOMOPS_IMAGE_TAG": tag},
     )
     with private_data_dir() as data_dir:

@@ -25,7 +25,7 @@ exit codes:
   3  at least one host was unreachable
   4  missing credentials (environment variables listed in the message)
   5  an external tool failed (terraform, AWS API, ansible-playbook itself)
-  6  status found something unhealthy (load balancer target, Prometheus target)
+  6  status found something unhealthy or unanswering (load balancer, Prometheus)
 """
 
 

@@ -36,6 +36,8 @@ class PlaybookRun:
     check: bool = False
     diff: bool = False
     verbosity: int = 0
+    # Batch size of the rolling app deploy (playbooks/app_servers.yml): "1", "2", "50%".
+    serial: str | None = None
     # Non-secret settings for the play, e.g. ECOMOPS_IMAGE_TAG.
     env: Mapping[str, str] = field(default_factory=dict)
 
@@ -64,6 +66,8 @@ def _cmdline(run: PlaybookRun) -> str:
         flags.append("--check")
     if run.diff:
         flags.append("--diff")
+    if run.serial:
+        flags.append(f"-e ecomops_serial={run.serial}")
     return " ".join(flags)
 
 

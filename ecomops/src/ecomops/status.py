@@ -15,8 +15,8 @@ from typing import Any
 import boto3
 
 from ecomops import aws
-from ecomops.errors import EcomopsError
-from ecomops.events import EventTracker
+from ecomops.errors import EcomopsError, ExitCode
+from ecomops.events import EventTracker, TaskResult
 from ecomops.runner import private_data_dir, run_command
 
 # HAProxy `show stat` rows that describe the proxy itself, not a server.
@@ -40,6 +40,13 @@ class Check:
             "detail": self.detail,
         }
 
+    def as_result(self) -> TaskResult:
+        """The check as a JUnit-able result: the kind is the class, unhealthy a failure."""
+        status = "ok" if self.healthy else "failed"
+        return TaskResult(
+            self.kind, "", self.name, status, 0.0, "" if self.healthy else self.detail
+        )
+
 
 def haproxy_servers(socket_path: Path, backend: str, timeout: float = 5) -> list[Check]:
     """The servers of `backend` as HAProxy's admin socket reports them (`show stat`)."""
@@ -53,7 +60,8 @@ def haproxy_servers(socket_path: Path, backend: str, timeout: float = 5) -> list
                 chunks.append(chunk)
     except OSError as exc:
         raise EcomopsError(
-            f"cannot read HAProxy stats from {socket_path}: {exc}; is the load balancer up?"
+            f"cannot read HAProxy stats from {socket_path}: {exc}; is the load balancer up?",
+            ExitCode.UNHEALTHY,
         ) from None
     text = b"".join(chunks).decode().lstrip("# ")
     return parse_haproxy_stat(text, backend)
@@ -80,8 +88,14 @@ def prometheus_targets(base_url: str, timeout: float = 10) -> list[Check]:
             body = json.load(answer)
     except (OSError, urllib.error.URLError, ValueError) as exc:
         raise EcomopsError(
-            f"cannot query Prometheus at {url}: {exc}; pass --prometheus-url"
+            f"cannot query Prometheus at {url}: {exc}; is it up? (else pass --prometheus-url)",
+            ExitCode.UNHEALTHY,
         ) from None
+    return parse_prometheus_targets(body)
+
+
+def parse_prometheus_targets(body: dict[str, Any]) -> list[Check]:
+    """`/api/v1/targets` -> one check per active target, healthy when Prometheus saw it up."""
     return [
         Check(
             "prometheus",
@@ -116,9 +130,9 @@ def parse_docker_inspect(host: str, output: str) -> list[Check]:
 
 def render_checks(checks: list[Check]) -> str:
     width = max([4, *(len(c.name) for c in checks)])
-    lines = [f"{'KIND':<14}{'NAME':<{width}}  {'HEALTH':<9}DETAIL"]
+    lines = [f"{'KIND':<14}{'NAME':<{width}}  {'HEALTH':<11}DETAIL"]
     lines += [
-        f"{c.kind:<14}{c.name:<{width}}  {'ok' if c.healthy else 'UNHEALTHY':<9}{c.detail}"
+        f"{c.kind:<14}{c.name:<{width}}  {'ok' if c.healthy else 'UNHEALTHY':<11}{c.detail}"
         for c in checks
     ]
     return "\n".join(lines) + "\n"

@@ -97,7 +97,7 @@ def test_fail2ban_bans_an_address_that_keeps_failing(host: Any, address: str) ->
     assert host.service("fail2ban").is_enabled
     client = host.check_output("ip route show default").split()[2]  # the Docker bridge
     try:
-        for _ in range(4):
+        for _ in range(10):
             ssh(f"intruder@{address}", "true")
         deadline = time.monotonic() + 30
         while client not in host.check_output("fail2ban-client get sshd banip"):

@@ -8,7 +8,7 @@ locals {
       role      = "bastion"
       az        = az
       subnet_id = var.public_subnet_ids[i]
-      public_ip = true
+      public    = true
     }
   }
   # App server i goes to AZ i mod N; the first one in an AZ is <name>_app_azN,
@@ -19,20 +19,18 @@ locals {
       role      = "app"
       az        = var.azs[i % local.az_count]
       subnet_id = var.private_subnet_ids[i % local.az_count]
-      public_ip = false
+      public    = false
     }
   }
   monitoring = {
     "${var.name}_monitoring" = {
       role      = "monitoring"
-      az        = data.aws_subnet.monitoring.availability_zone
+      az        = var.monitoring_az
       subnet_id = var.monitoring_subnet_id
-      public_ip = true
+      public    = true
     }
   }
   hosts = merge(local.bastions, local.app_servers, local.monitoring)
-
-  ami_id = coalesce(var.ami_id, one(data.aws_ami.ubuntu[*].id))
 
   security_group_ids = {
     bastion    = aws_security_group.bastion.id
@@ -42,27 +40,6 @@ locals {
 
   # Package mirrors, the image registry and the ACME/TLS endpoints hosts pull from.
   internet_egress_ports = [80, 443]
-}
-
-data "aws_ami" "ubuntu" {
-  count = var.ami_id == null ? 1 : 0
-
-  most_recent = true
-  owners      = var.ami_owners
-
-  filter {
-    name   = "name"
-    values = [var.ami_name_pattern]
-  }
-
-  filter {
-    name   = "virtualization-type"
-    values = ["hvm"]
-  }
-}
-
-data "aws_subnet" "monitoring" {
-  id = var.monitoring_subnet_id
 }
 
 resource "aws_security_group" "bastion" {
@@ -178,14 +155,13 @@ resource "aws_vpc_security_group_egress_rule" "internet" {
 resource "aws_instance" "this" {
   for_each = local.hosts
 
-  ami                         = local.ami_id
-  instance_type               = var.instance_types[each.value.role]
-  key_name                    = var.key_name
-  subnet_id                   = each.value.subnet_id
-  vpc_security_group_ids      = [local.security_group_ids[each.value.role]]
-  associate_public_ip_address = each.value.public_ip
-  monitoring                  = true
-  ebs_optimized               = true
+  ami                    = var.ami_id
+  instance_type          = var.instance_types[each.value.role]
+  key_name               = var.key_name
+  subnet_id              = each.value.subnet_id
+  vpc_security_group_ids = [local.security_group_ids[each.value.role]]
+  monitoring             = var.detailed_monitoring
+  ebs_optimized          = true
 
   # IMDSv2 only; one hop, so containers on the host cannot reach the metadata service.
   metadata_options {
@@ -207,4 +183,16 @@ resource "aws_instance" "this" {
     # A newer AMI must not replace running servers; roll them deliberately.
     ignore_changes = [ami]
   }
+}
+
+# Bastions and the monitoring server get an Elastic IP rather than an
+# automatic public address: it survives stop/start, so admins' known_hosts,
+# allow-lists and the generated inventory stay valid.
+resource "aws_eip" "public" {
+  for_each = { for name, host in local.hosts : name => host if host.public }
+
+  domain   = "vpc"
+  instance = aws_instance.this[each.key].id
+
+  tags = merge(var.tags, { Name = each.key, Role = each.value.role, AZ = each.value.az })
 }

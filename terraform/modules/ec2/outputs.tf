@@ -5,7 +5,7 @@ locals {
         name        = name
         az          = host.az
         instance_id = aws_instance.this[name].id
-        public_ip   = aws_instance.this[name].public_ip
+        public_ip   = host.public ? aws_eip.public[name].public_ip : null
         private_ip  = aws_instance.this[name].private_ip
       } if host.role == role
     ]
@@ -30,11 +30,6 @@ output "monitoring" {
 output "app_instance_ids" {
   description = "App server instance IDs by host name (the ALB registers them)."
   value       = { for a in local.by_role.app : a.name => a.instance_id }
-}
-
-output "ami_id" {
-  description = "AMI the instances were created from."
-  value       = local.ami_id
 }
 
 output "bastion_security_group_id" {

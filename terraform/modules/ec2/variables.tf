@@ -43,6 +43,11 @@ variable "monitoring_subnet_id" {
   type        = string
 }
 
+variable "monitoring_az" {
+  description = "Availability zone of monitoring_subnet_id (written to the AZ tag)."
+  type        = string
+}
+
 variable "admin_cidrs" {
   description = "IPv4 ranges allowed to reach SSH on the bastions and the monitoring server, and Prometheus/Grafana."
   type        = list(string)
@@ -83,26 +88,13 @@ variable "monitoring_ports" {
 }
 
 variable "ami_id" {
-  description = "AMI of every instance. Null looks up the newest image matching ami_name_pattern from ami_owners."
+  description = "AMI of every instance (an Ubuntu LTS image: the login user and Ansible expect it)."
   type        = string
-  default     = null
 
   validation {
-    condition     = var.ami_id == null || can(regex("^ami-[0-9a-f]{8,17}$", var.ami_id))
-    error_message = "ami_id must look like ami-0123456789abcdef0, or be null to look the image up."
+    condition     = can(regex("^ami-[0-9a-f]{8,17}$", var.ami_id))
+    error_message = "ami_id must look like ami-0123456789abcdef0."
   }
-}
-
-variable "ami_name_pattern" {
-  description = "Name pattern of the AMI looked up when ami_id is null (Ubuntu LTS by default)."
-  type        = string
-  default     = "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"
-}
-
-variable "ami_owners" {
-  description = "Owners trusted for the AMI lookup (Canonical by default)."
-  type        = list(string)
-  default     = ["099720109477"]
 }
 
 variable "key_name" {
@@ -138,6 +130,12 @@ variable "root_volume_sizes" {
     condition     = alltrue([for size in values(var.root_volume_sizes) : size >= 8 && size <= 1024])
     error_message = "Root volumes must be between 8 GiB (the Ubuntu image) and 1024 GiB."
   }
+}
+
+variable "detailed_monitoring" {
+  description = "CloudWatch detailed monitoring (1-minute metrics, billed) on every instance."
+  type        = bool
+  default     = true
 }
 
 variable "tags" {

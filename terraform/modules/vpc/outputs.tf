@@ -16,6 +16,10 @@ output "azs" {
 output "public_subnet_ids" {
   description = "IDs of the public subnets, one per availability zone."
   value       = aws_subnet.public[*].id
+
+  # Elastic IPs and load balancers placed in these subnets need the route
+  # to the internet gateway to exist first.
+  depends_on = [aws_route.public_internet]
 }
 
 output "private_subnet_ids" {

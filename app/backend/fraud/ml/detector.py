@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,9 +20,10 @@ from fraud.ml.preprocess import (
     SEED_COLUMNS,
     LabelEncoder,
     Scaler,
-    clean_seed_rows,
+    number,
     seed_matrix,
     train_test_indices,
+    usable_seed_row,
 )
 from fraud.ml.signals import SIGNAL_FEATURES
 
@@ -42,31 +42,17 @@ class InvalidRowsError(ValueError):
     """No usable row: every row misses a feature or holds a non-numeric value."""
 
 
-def _float(value: object) -> float | None:
-    try:
-        number = float(str(value))
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
+def _usable(row: Row, feature_set: str) -> bool:
+    if feature_set == "seed":
+        return usable_seed_row(row)
+    return all(number(row.get(c)) is not None for c in SIGNAL_FEATURES)
 
 
 def clean_rows(rows: Sequence[Row], feature_set: str) -> tuple[list[dict[str, object]], list[int]]:
-    """(usable rows, their indices in the input)."""
-    if feature_set == "seed":
-        kept, index = [], []
-        for i, row in enumerate(rows):
-            cleaned = clean_seed_rows([row])
-            if cleaned:
-                kept.append(cleaned[0])
-                index.append(i)
-        return kept, index
-    kept, index = [], []
-    for i, row in enumerate(rows):
-        values = {c: _float(row.get(c)) for c in SIGNAL_FEATURES}
-        if all(v is not None for v in values.values()):
-            kept.append(dict(row))
-            index.append(i)
-    return kept, index
+    """(usable rows, their indices in the input). Original values are kept: the matrix
+    converts them, and reports show what was read."""
+    index = [i for i, row in enumerate(rows) if _usable(row, feature_set)]
+    return [dict(rows[i]) for i in index], index
 
 
 def raw_features(rows: Sequence[Row], feature_set: str, state_classes: list[str]) -> Array:
@@ -161,8 +147,8 @@ def mask_card(row: Mapping[str, object]) -> dict[str, object]:
     """Row details safe to show: full card numbers are cut to their last four digits."""
     shown = dict(row)
     if "card_number" in shown:
-        number = str(shown["card_number"]).split(".")[0]
-        shown["card_number"] = "*" * max(len(number) - 4, 0) + number[-4:]
+        digits = str(shown["card_number"]).split(".")[0]
+        shown["card_number"] = "*" * max(len(digits) - 4, 0) + digits[-4:]
     return shown
 
 

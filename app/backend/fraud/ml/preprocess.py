@@ -19,28 +19,23 @@ SEED_NUMERIC = ("user_id", "card_number", "exp_month", "exp_year", "address_zip"
 UNKNOWN_LABEL = -1.0
 
 
-def _number(value: object) -> float | None:
+def number(value: object) -> float | None:
+    """The value as a finite float, or None (missing, text, NaN, infinity)."""
     if value is None:
         return None
     try:
-        number = float(str(value).strip())
+        parsed = float(str(value).strip())
     except ValueError:
         return None
-    return number if math.isfinite(number) else None
+    return parsed if math.isfinite(parsed) else None
 
 
-def clean_seed_rows(rows: Iterable[Row]) -> list[dict[str, object]]:
-    """Rows with every seed column present and finite (the seed's dropna + inf removal)."""
-    kept: list[dict[str, object]] = []
-    for row in rows:
-        state = row.get("address_state")
-        if state is None or str(state).strip() == "":
-            continue
-        if any(_number(row.get(col)) is None for col in SEED_NUMERIC):
-            continue
-        # Original values are kept (the matrix converts them) so reports show what was read.
-        kept.append(dict(row))
-    return kept
+def usable_seed_row(row: Row) -> bool:
+    """Every seed column present and finite (the seed's dropna + infinity removal)."""
+    state = row.get("address_state")
+    if state is None or str(state).strip() == "":
+        return False
+    return all(number(row.get(col)) is not None for col in SEED_NUMERIC)
 
 
 @dataclass

@@ -168,6 +168,16 @@ def render(report: dict[str, object]) -> str:
             f"  {n_epochs:>3} epochs: threshold {t[0]:.4f}..{t[1]:.4f}  mean {m[0]:.4f}..{m[1]:.4f}"
             f"  std {d[0]:.4f}..{d[1]:.4f}  new share {n[0]:.2%}..{n[1]:.2%}"
         )
+    for title, key in (("test split", "top_test_anomalies"), ("new dataset", "top_new_anomalies")):
+        top = report[key]
+        assert isinstance(top, list)
+        lines.append(f"top 5 anomalies, {title} (card numbers cut to the last four digits):")
+        lines += [
+            "  "
+            + ", ".join(f"{k}={v}" for k, v in row.items() if k != "error")
+            + f", error={row['error']:.4f}"
+            for row in top
+        ]
     ranges = report["user_id_range"]
     assert isinstance(ranges, dict)
     lines += [

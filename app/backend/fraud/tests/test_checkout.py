@@ -1,5 +1,6 @@
 """Every checkout is scored through payments.signals.payment_attempted; the order keeps it."""
 
+import io
 import logging
 
 import pytest
@@ -79,3 +80,13 @@ def test_card_reused_by_another_account_shows_in_features(buy, other_user, make_
     make_card(other_user)  # same brand, last4 and expiry as the buyer's card
     buy()
     assert TransactionScore.objects.get().features["card_users"] == 1.0
+
+
+def test_retraining_on_the_shops_orders(buy, active_model):
+    from django.core.management import call_command
+
+    for _ in range(12):
+        assert buy().status_code == 201
+    out = io.StringIO()
+    call_command("fraud_train", "--database", "--epochs", "2", stdout=out)
+    assert "trained on 12 rows" in out.getvalue()

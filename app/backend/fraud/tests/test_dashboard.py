@@ -127,3 +127,9 @@ def test_good_upload_trains_activates_and_can_be_rolled_back(admin_client, activ
     ).content.decode()
     assert "model v1 is active" in page
     assert ModelVersion.objects.get(is_active=True).version == 1
+
+
+def test_retrain_on_an_empty_shop_is_refused_clearly(admin_client, active_model):
+    page = admin_client.post("/admin/fraud/transactionscore/retrain/", follow=True)
+    assert "Not retrained, active model unchanged: only 0 usable rows" in page.content.decode()
+    assert ModelVersion.objects.count() == 1

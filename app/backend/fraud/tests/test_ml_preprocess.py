@@ -8,9 +8,9 @@ from fraud.ml.preprocess import (
     UNKNOWN_LABEL,
     LabelEncoder,
     Scaler,
-    clean_seed_rows,
     seed_matrix,
     train_test_indices,
+    usable_seed_row,
 )
 
 ROW = {
@@ -34,7 +34,7 @@ def test_cleaning_drops_nulls_infinities_and_non_numbers():
         {**ROW, "card_number": "not-a-number"},
         {**ROW, "address_state": "  "},
     ]
-    assert clean_seed_rows(rows) == [ROW]
+    assert [r for r in rows if usable_seed_row(r)] == [ROW]
 
 
 def test_matrix_keeps_only_the_six_seed_columns_in_order():

@@ -1,7 +1,9 @@
 """Versioned models: atomic activation, a single active version, rollback, cache refresh."""
 
+import threading
+
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from fraud import registry
 from fraud.models import ModelVersion
@@ -44,3 +46,27 @@ def test_rollback_without_an_older_version_says_so(register_model):
 def test_no_active_model_explains_how_to_train_one():
     with pytest.raises(registry.NoActiveModelError, match="fraud_train"):
         registry.active_detector()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_registrations_get_distinct_versions_and_one_active(trained_signals):
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def register_one() -> None:
+        try:
+            start.wait()
+            registry.register(trained_signals, "race", activate=True)
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=register_one) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(ModelVersion.objects.values_list("version", flat=True)) == [1, 2, 3, 4]
+    assert ModelVersion.objects.filter(is_active=True).count() == 1

@@ -4,7 +4,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,14 +13,10 @@ from pathlib import Path
 
 import psycopg
 
+from pgcluster import free_port
+
 BACKEND = Path(__file__).resolve().parents[2]
 CATALOGUE = json.loads((BACKEND / "products" / "fixtures" / "catalogue.json").read_text())
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def backend_env(pg_cluster, dbname, tmp_path, **extra) -> dict[str, str]:
@@ -163,8 +158,9 @@ def test_readyz_is_503_until_migrated(pg_cluster, tmp_path):
         text=True,
         check=False,
     )
-    assert result.stdout.startswith("503"), result.stderr
-    assert "migrations pending" in result.stdout
+    answer = result.stdout.splitlines()[-1]  # logs go to stdout too
+    assert answer.startswith("503"), result.stderr
+    assert "migrations pending" in answer
 
 
 def test_readyz_is_503_when_database_is_unreachable(pg_cluster, tmp_path):
@@ -177,8 +173,9 @@ def test_readyz_is_503_when_database_is_unreachable(pg_cluster, tmp_path):
         text=True,
         check=False,
     )
-    assert result.stdout.startswith("503"), result.stderr
-    assert "database unreachable" in result.stdout
+    answer = result.stdout.splitlines()[-1]  # logs go to stdout too
+    assert answer.startswith("503"), result.stderr
+    assert "database unreachable" in answer
 
 
 def test_migrate_once_is_idempotent(pg_cluster, tmp_path):

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from fraud.data import signal_rows_from_database
 from fraud.ml.datasets import DatasetError, load_seed_sqlite, parse_csv
 from fraud.ml.detector import InvalidRowsError
 from fraud.ml.signals import signal_rows
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         "Train the fraud autoencoder and register a new model version.\n"
         "Examples:\n"
         "  manage.py fraud_train --synthetic                 # demo model on SYNTHETIC data\n"
+        "  manage.py fraud_train --database                  # the shop's own orders\n"
         "  manage.py fraud_train --csv log.csv               # signals from a transaction log\n"
         "  manage.py fraud_train --sqlite seed_db.sqlite3 --feature-set seed --no-activate"
     )
@@ -24,6 +26,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         source = parser.add_mutually_exclusive_group(required=True)
         source.add_argument("--synthetic", action="store_true", help="labelled synthetic stream")
+        source.add_argument("--database", action="store_true", help="orders paid with saved cards")
         source.add_argument("--csv", type=Path, help="CSV (seed columns, features or transactions)")
         source.add_argument("--sqlite", type=Path, help="the original app's SQLite database")
         parser.add_argument("--feature-set", choices=["seed", "signals"], default="signals")
@@ -40,6 +43,14 @@ class Command(BaseCommand):
                 else:
                     rows = [dict(r) for r in signal_rows(t.tx for t in data)]
                 source = "synthetic"
+            elif options["database"]:
+                if feature_set != "signals":
+                    raise CommandError(
+                        "--database trains the signals feature set: the seed's columns need "
+                        "full card numbers, which the shop never stores"
+                    )
+                rows = signal_rows_from_database()
+                source = "database"
             elif options["csv"]:
                 rows = parse_csv(options["csv"].read_text(encoding="utf-8"), feature_set)
                 source = f"csv:{options['csv'].name}"

@@ -1,0 +1,73 @@
+"""What the benchmarks share: the lab, timed runs of site.yml, and statistics."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "lab"))
+
+from ecomops_lab.probe import LabView  # noqa: E402
+
+SITE = REPO / "playbooks" / "site.yml"
+INVENTORY = REPO / "inventory" / "hosts.yml"
+CACHE = REPO / ".cache" / "bench"
+
+
+def defaults_config() -> Path:
+    """Ansible's own defaults, keeping only what the project needs to run at all.
+
+    No pipelining, no ControlPersist (one SSH connection per task), 5 forks,
+    facts gathered on every play; host keys are still checked.
+    """
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cfg = CACHE / "ansible-defaults.cfg"
+    cfg.write_text(
+        "[defaults]\n"
+        f"inventory = {INVENTORY}\n"
+        f"roles_path = {REPO / 'roles'}\n"
+        f"collections_path = {REPO / '.cache' / 'collections'}\n"
+        "interpreter_python = auto_silent\n"
+        "retry_files_enabled = false\n"
+        "[ssh_connection]\n"
+        "pipelining = false\n"
+        "ssh_args = -C -o ControlMaster=no\n"
+    )
+    return cfg
+
+
+def tuned_config() -> Path:
+    return REPO / "ansible.cfg"
+
+
+def converge(config: Path, image_tag: str | None = None) -> float:
+    """Seconds for one run of site.yml; fails loudly when the run fails."""
+    env = dict(os.environ, ANSIBLE_CONFIG=str(config))
+    if image_tag:
+        env["ECOMOPS_IMAGE_TAG"] = image_tag
+    started = time.monotonic()
+    run = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "ansible-playbook"), "-i", str(INVENTORY), str(SITE)],
+        cwd=REPO, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    seconds = time.monotonic() - started
+    if run.returncode != 0:
+        raise RuntimeError(f"site.yml failed with {config.name}:\n{run.stdout[-3000:]}")
+    return seconds
+
+
+def summary(samples: list[float]) -> dict[str, float | list[float]]:
+    return {
+        "median_s": round(statistics.median(samples), 1),
+        "min_s": round(min(samples), 1),
+        "runs_s": [round(s, 1) for s in samples],
+    }
+
+
+def lab() -> LabView:
+    return LabView.load(REPO)

@@ -1,0 +1,29 @@
+# The e-commerce backend (app/backend/): Django REST API, its image and its benchmark.
+#
+#   make image-backend   ecommerce-backend:$(IMAGE_TAG) on the lab's Python image
+#   make test-backend    pytest on a throwaway PostgreSQL cluster, plus the built image
+#                        (reports/backend.xml); fraud/ has its own suite (make test-fraud)
+#   make bench-backend   product list req/s and p99 at 50 clients: gunicorn image vs
+#                        runserver (reports/backend-bench.json); not part of `make test`
+
+BACKEND_IMAGE       := ecommerce-backend:$(IMAGE_TAG)
+BACKEND_PYTHON_BASE ?= ecomops/python
+
+.PHONY: image-backend test-backend bench-backend
+
+image-backend: images ## Build ecommerce-backend:$(IMAGE_TAG) (gunicorn on 8000, non-root)
+	docker build -q -f app/Dockerfile.backend --build-arg PYTHON_IMAGE=$(BACKEND_PYTHON_BASE) \
+	  -t $(BACKEND_IMAGE) app/backend
+	@docker image inspect $(BACKEND_IMAGE) --format 'image-backend: $(BACKEND_IMAGE) {{.Size}} bytes'
+
+test-backend: venv image-backend ## Backend tests on real PostgreSQL + the image (reports/backend.xml)
+	@mkdir -p $(REPORTS)
+	cd app/backend && BACKEND_IMAGE=$(BACKEND_IMAGE) $(BIN)/pytest -q -p no:cacheprovider \
+	  --ignore=fraud --junitxml=$(REPORTS)/backend.xml
+
+bench-backend: venv image-backend ## Product list req/s and p99, gunicorn image vs runserver
+	@mkdir -p $(REPORTS)
+	BACKEND_IMAGE=$(BACKEND_IMAGE) $(BIN)/python bench/backend/bench.py \
+	  --out $(REPORTS)/backend-bench.json
+
+TEST_TARGETS += test-backend
