@@ -7,12 +7,15 @@
 #                             (reports/frontend-e2e.xml, screenshots in reports/frontend-e2e/);
 #                             BASE_URL=http://host:port E2E_ADMIN_EMAIL=... E2E_ADMIN_PASSWORD=...
 #                             runs it against a running site (the lab's load balancer) instead.
+#   make test-frontend-e2e-images  the same flow against the release images (backend, frontend's
+#                             nginx, PostgreSQL) on a private Docker network
 
 FRONTEND       := $(ROOT)/app/frontend
 # Lives inside node_modules: deleting node_modules also forgets the install.
 FRONTEND_STAMP := $(FRONTEND)/node_modules/.installed-from-lock
 
-.PHONY: frontend-deps test-frontend image-frontend test-frontend-image test-frontend-e2e
+.PHONY: frontend-deps test-frontend image-frontend test-frontend-image test-frontend-e2e \
+        test-frontend-e2e-images
 
 frontend-deps: $(FRONTEND_STAMP)
 
@@ -43,4 +46,10 @@ test-frontend-e2e: venv $(FRONTEND_STAMP) ## Storefront in Chromium against the 
 	@mkdir -p $(REPORTS)
 	cd $(FRONTEND) && REPORTS=$(REPORTS) node e2e/run.js
 
-TEST_TARGETS += test-frontend test-frontend-image test-frontend-e2e
+test-frontend-e2e-images: $(FRONTEND_STAMP) image-frontend image-backend ## Browser flow against the built images
+	@test -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" || { echo "frontend-e2e: no Chromium at $${CHROMIUM_PATH:-/usr/bin/chromium}; run 'make packages' or set CHROMIUM_PATH" >&2; exit 1; }
+	@mkdir -p $(REPORTS)
+	cd $(FRONTEND) && REPORTS=$(REPORTS) E2E_STACK=images E2E_REPORT_NAME=frontend-e2e-images \
+	  FRONTEND_IMAGE=ecommerce-frontend:$(IMAGE_TAG) BACKEND_IMAGE=ecommerce-backend:$(IMAGE_TAG) node e2e/run.js
+
+TEST_TARGETS += test-frontend test-frontend-image test-frontend-e2e test-frontend-e2e-images

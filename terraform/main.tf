@@ -9,8 +9,7 @@ locals {
 }
 
 data "aws_availability_zones" "available" {
-  state = "available"
-
+  # checkov:skip=CKV_AWS_394:Only the first az_count zone names are used: a zone AWS adds sorts after them, and no state filter lets a degraded zone shift the list, so growth never moves a subnet.
   filter {
     name   = "opt-in-status"
     values = ["opt-in-not-required"]
@@ -121,5 +120,6 @@ module "alb" {
   ingress_cidrs            = var.alb_ingress_cidrs
   certificate_arn          = var.certificate_arn
   deletion_protection      = var.alb_deletion_protection
+  access_logs_bucket       = var.alb_access_logs_bucket
   tags                     = local.tags
 }

@@ -214,6 +214,12 @@ variable "certificate_arn" {
   default     = null
 }
 
+variable "alb_access_logs_bucket" {
+  description = "S3 bucket for the ALB's access logs (it needs the ELB log delivery policy); null disables them."
+  type        = string
+  default     = null
+}
+
 variable "alb_deletion_protection" {
   description = "Refuse to delete the load balancer."
   type        = bool

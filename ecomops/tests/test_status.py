@@ -33,9 +33,10 @@ backend app
 """
 
 
-@pytest.fixture
-def haproxy(tmp_path):
+@pytest.fixture(scope="module")
+def haproxy(tmp_path_factory):
     """HAProxy from the lab image, its admin socket in a folder shared with us."""
+    tmp_path = tmp_path_factory.mktemp("haproxy")
     (tmp_path / "cfg").mkdir()
     (tmp_path / "sock").mkdir()
     (tmp_path / "cfg" / "haproxy.cfg").write_text(HAPROXY_CFG)

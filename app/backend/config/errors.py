@@ -2,6 +2,7 @@
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError
 from django.http import HttpRequest, JsonResponse
 from rest_framework import status
@@ -15,6 +16,11 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     response = exception_handler(exc, context)
     if response is not None:
         return response
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            {"detail": "Request body too large; send less data (images: a smaller file)."},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if isinstance(exc, IntegrityError):
         # A race lost against a concurrent request (duplicate email, ...) is a conflict.
         return Response(

@@ -1,7 +1,8 @@
 """Scoring live transactions: features from the database, alerts, metrics, the order's score."""
 
 import logging
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Avg
@@ -12,6 +13,7 @@ from fraud import conf
 from fraud.ml.signals import Context, Transaction, signal_vector
 from fraud.models import TransactionScore
 from fraud.registry import active_detector
+from payments.models import Card, Payment
 
 logger = logging.getLogger(__name__)
 
@@ -27,19 +29,36 @@ def card_key(card: Any) -> str:
     return f"{card.brand}:{card.last4}:{card.exp_month:02d}/{card.exp_year}"
 
 
-def checkout_context(order: Any, card: Any, payment: Any) -> Context:
-    from payments.models import Card, Payment
+@dataclass(frozen=True)
+class CardDetails:
+    """What scoring needs to know about a card: a saved Card or one described to the API."""
 
-    user = order.user
-    at = payment.created_at or timezone.now()
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+    address_state: str = ""
+    address_zip: str = ""
+    address_country: str = ""
+
+
+def database_context(
+    user_id: int | None, card: Any, at: datetime, exclude_payment: int | None = None
+) -> Context:
+    """The signal context from the shop's tables, as of `at`."""
     same_card = Card.objects.filter(
         brand=card.brand, last4=card.last4, exp_month=card.exp_month, exp_year=card.exp_year
     )
-    before = Payment.objects.filter(order__user=user, created_at__lt=at).exclude(pk=payment.pk)
+    before = Payment.objects.filter(order__user_id=user_id, created_at__lt=at)
+    if exclude_payment is not None:
+        before = before.exclude(pk=exclude_payment)
     mean = before.filter(status=Payment.Status.SUCCEEDED).aggregate(m=Avg("amount"))["m"]
+    user_cards = Card.objects.filter(user_id=user_id).count()
+    if not same_card.filter(user_id=user_id).exists():
+        user_cards += 1  # a card the user has not saved counts too
     return Context(
-        card_users=same_card.exclude(user=user).values("user").distinct().count(),
-        user_cards=max(Card.objects.filter(user=user).count(), 1),
+        card_users=same_card.exclude(user_id=user_id).values("user").distinct().count(),
+        user_cards=user_cards,
         attempts_1h=before.filter(created_at__gte=at - timedelta(hours=1)).count(),
         declines_24h=before.filter(
             created_at__gte=at - timedelta(days=1), status=Payment.Status.FAILED
@@ -48,21 +67,39 @@ def checkout_context(order: Any, card: Any, payment: Any) -> Context:
     )
 
 
-def checkout_features(order: Any, card: Any, payment: Any, succeeded: bool) -> dict[str, float]:
-    at = payment.created_at or timezone.now()
+def transaction_features(
+    user_id: int | None,
+    card: Any,
+    amount: float,
+    at: datetime,
+    *,
+    succeeded: bool = True,
+    exclude_payment: int | None = None,
+) -> dict[str, float]:
     tx = Transaction(
-        user_id=order.user_id or 0,
+        user_id=user_id or 0,
         card_key=card_key(card),
         exp_month=card.exp_month,
         exp_year=card.exp_year,
         address_state=card.address_state,
         address_zip=card.address_zip,
         address_country=card.address_country,
-        amount=float(order.total),
+        amount=amount,
         at=at.timestamp(),
         succeeded=succeeded,
     )
-    return signal_vector(tx, checkout_context(order, card, payment))
+    return signal_vector(tx, database_context(user_id, card, at, exclude_payment))
+
+
+def checkout_features(order: Any, card: Any, payment: Any, succeeded: bool) -> dict[str, float]:
+    return transaction_features(
+        order.user_id,
+        card,
+        float(order.total),
+        payment.created_at or timezone.now(),
+        succeeded=succeeded,
+        exclude_payment=payment.pk,
+    )
 
 
 def record_alert(score: TransactionScore) -> None:

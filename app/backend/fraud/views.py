@@ -1,9 +1,11 @@
 """JSON API: scoring for admins and service accounts, model management for admins."""
 
+from decimal import Decimal
 from typing import Any, ClassVar
 
 import numpy as np
 from django.http import HttpResponse
+from django.utils import timezone
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission, IsAdminUser
 from rest_framework.request import Request
@@ -11,9 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fraud import registry, services
-from fraud.ml.detector import FEATURE_SETS
 from fraud.models import ModelVersion, TransactionScore
-from fraud.scoring import SCORED
+from fraud.scoring import SCORED, CardDetails, transaction_features
 
 
 class CanScore(BasePermission):
@@ -28,8 +29,24 @@ class CanScore(BasePermission):
         )
 
 
+class TransactionInputSerializer(serializers.Serializer):
+    """A transaction to score before (or without) charging it; features come from the
+    shop's own history for that user and card fingerprint."""
+
+    user_id = serializers.IntegerField(min_value=1)
+    brand = serializers.CharField(max_length=20)
+    last4 = serializers.RegexField(r"^[0-9]{4}$")
+    exp_month = serializers.IntegerField(min_value=1, max_value=12)
+    exp_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    address_state = serializers.CharField(max_length=120, allow_blank=True, default="")
+    address_zip = serializers.CharField(max_length=12, allow_blank=True, default="")
+    address_country = serializers.CharField(max_length=120, allow_blank=True, default="")
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"))
+
+
 class ScoreView(APIView):
-    """POST the active model's feature columns -> score, is_anomaly, threshold, model version."""
+    """POST either {"transaction": {...}} (signals models) or the active model's feature
+    columns -> score, is_anomaly, threshold, model version."""
 
     permission_classes: ClassVar = [CanScore]
 
@@ -39,25 +56,24 @@ class ScoreView(APIView):
         except registry.NoActiveModelError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         if not isinstance(request.data, dict):
-            return Response(
-                {"detail": "send one JSON object with the model's feature columns"},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        columns = FEATURE_SETS[detector.feature_set]
-        missing = [c for c in columns if c not in request.data]
-        if missing:
-            return Response(
-                {"detail": f"missing fields {missing}", "expected": list(columns)},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        error = float(detector.errors([request.data])[0])
+            return _bad("send one JSON object", detector.columns)
+        if "transaction" in request.data:
+            if detector.feature_set != "signals":
+                return _bad("the active model uses the seed columns: post them", detector.columns)
+            given = TransactionInputSerializer(data=request.data["transaction"])
+            given.is_valid(raise_exception=True)
+            data = dict(given.validated_data)
+            amount, user_id = float(data.pop("amount")), data.pop("user_id")
+            row = transaction_features(user_id, CardDetails(**data), amount, timezone.now())
+        else:
+            row = request.data
+            missing = [c for c in detector.columns if c not in row]
+            if missing:
+                return _bad(f"missing fields {missing}", detector.columns)
+        error = float(detector.errors([row])[0])
         if not np.isfinite(error):
-            return Response(
-                {
-                    "detail": "every field must be a finite number (address_state: text)",
-                    "expected": list(columns),
-                },
-                status=status.HTTP_400_BAD_REQUEST,
+            return _bad(
+                "every field must be a finite number (address_state: text)", detector.columns
             )
         anomalous = error > detector.threshold
         SCORED.labels("api", "anomaly" if anomalous else "normal").inc()
@@ -68,8 +84,16 @@ class ScoreView(APIView):
                 "threshold": detector.threshold,
                 "model_version": version.version,
                 "feature_set": detector.feature_set,
+                "features": {c: row[c] for c in detector.columns},
             }
         )
+
+
+def _bad(detail: str, columns: tuple[str, ...]) -> Response:
+    return Response(
+        {"detail": detail, "expected": list(columns), "or": "a 'transaction' object"},
+        status=status.HTTP_400_BAD_REQUEST,
+    )
 
 
 class ModelVersionSerializer(serializers.ModelSerializer):

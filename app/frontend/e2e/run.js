@@ -1,17 +1,20 @@
 // Runs the browser suite. With BASE_URL set it targets that site (the lab's
 // load balancer, a compose stack, ...) and needs a staff account in
-// E2E_ADMIN_EMAIL / E2E_ADMIN_PASSWORD; without it, it starts the real stack
-// on this machine first (see stack.js) and removes it afterwards.
+// E2E_ADMIN_EMAIL / E2E_ADMIN_PASSWORD; without it, it starts a real stack
+// first (see stack.js) and removes it afterwards: from the source tree by
+// default, from the release images with E2E_STACK=images.
 //
 //   node e2e/run.js
+//   E2E_STACK=images FRONTEND_IMAGE=ecommerce-frontend:TAG BACKEND_IMAGE=ecommerce-backend:TAG node e2e/run.js
 //   BASE_URL=http://127.0.0.1:8080 E2E_ADMIN_EMAIL=... E2E_ADMIN_PASSWORD=... node e2e/run.js
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, startStack } from './stack.js';
+import { ROOT, startImageStack, startLocalStack } from './stack.js';
 
 const reports = process.env.REPORTS || path.join(ROOT, 'reports');
-const screenshots = path.join(reports, 'frontend-e2e');
+const reportName = process.env.E2E_REPORT_NAME || 'frontend-e2e';
+const screenshots = path.join(reports, reportName);
 rmSync(screenshots, { recursive: true, force: true });
 mkdirSync(screenshots, { recursive: true });
 
@@ -25,8 +28,16 @@ if (process.env.BASE_URL) {
     );
     process.exit(2);
   }
+} else if (process.env.E2E_STACK === 'images') {
+  const { FRONTEND_IMAGE: frontendImage, BACKEND_IMAGE: backendImage, POSTGRES_IMAGE: postgresImage } = process.env;
+  if (!frontendImage || !backendImage) {
+    console.error('e2e: E2E_STACK=images needs FRONTEND_IMAGE and BACKEND_IMAGE (e.g. ecommerce-frontend:TAG).');
+    process.exit(2);
+  }
+  stack = await startImageStack({ frontendImage, backendImage, postgresImage });
+  env = { ...env, BASE_URL: stack.baseUrl, E2E_ADMIN_EMAIL: stack.admin.email, E2E_ADMIN_PASSWORD: stack.admin.password };
 } else {
-  stack = await startStack();
+  stack = await startLocalStack();
   env = { ...env, BASE_URL: stack.baseUrl, E2E_ADMIN_EMAIL: stack.admin.email, E2E_ADMIN_PASSWORD: stack.admin.password };
 }
 
@@ -39,15 +50,15 @@ const suite = spawn(
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=junit',
-    `--test-reporter-destination=${path.join(reports, 'frontend-e2e.xml')}`,
+    `--test-reporter-destination=${path.join(reports, `${reportName}.xml`)}`,
     path.join(import.meta.dirname, 'storefront.test.js'),
   ],
   { env, stdio: 'inherit' },
 );
 const code = await new Promise((resolve) => suite.on('exit', (status, signal) => resolve(status ?? (signal ? 1 : 0))));
+stack?.stop();
 if (code !== 0 && stack) {
   for (const [name, lines] of Object.entries(stack.logs)) console.error(`--- ${name} log (last lines) ---\n${lines.slice(-40).join('')}`);
 }
-stack?.stop();
 console.log(`e2e: browser suite ${code === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)}s; screenshots in ${screenshots}`);
 process.exit(code);

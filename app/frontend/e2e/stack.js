@@ -1,10 +1,14 @@
-// Starts the real stack the browser suite runs against, on this machine and
-// with nothing fixed: a throwaway PostgreSQL cluster, the Django backend under
+// Starts the real stack the browser suite runs against, with nothing fixed:
+// every port is picked free at run time and everything is removed afterwards.
+//
+// startLocalStack: a throwaway PostgreSQL cluster, the Django backend under
 // gunicorn from the project's venv, and the built site served by `vite
-// preview`, which proxies the backend's paths exactly as nginx does in the
-// image. Every port is picked free at run time; everything lives in one
-// temporary directory that is removed afterwards.
-import { spawn, spawnSync } from 'node:child_process';
+// preview`, which proxies the backend's paths as nginx does in the image.
+//
+// startImageStack: the release images themselves on a private Docker network,
+// PostgreSQL, ecommerce-backend (migrating at start) and ecommerce-frontend's
+// nginx, which is the only thing published (on 127.0.0.1).
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -84,7 +88,7 @@ function stopProcess(child) {
   }
 }
 
-export async function startStack({ log = console.error } = {}) {
+export async function startLocalStack({ log = console.error } = {}) {
   for (const [tool, hint] of [
     ['initdb', 'install the PostgreSQL server binaries (initdb, pg_ctl)'],
     ['pg_ctl', 'install the PostgreSQL server binaries (initdb, pg_ctl)'],
@@ -181,6 +185,71 @@ export async function startStack({ log = console.error } = {}) {
   } catch (error) {
     for (const [name, lines] of Object.entries(logs)) log(`--- ${name} log ---\n${lines.join('')}`);
     stop();
+    throw error;
+  }
+}
+
+const docker = (...args) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+
+// The lab's PostgreSQL image boots systemd by default; here one postgres
+// process is enough, run as the postgres user from whatever version it ships.
+const POSTGRES_SCRIPT = `set -e
+bin=$(dirname /usr/lib/postgresql/*/bin/initdb)
+"$bin/initdb" -D /tmp/pg -U postgres --auth=trust >/dev/null
+echo 'host all all 0.0.0.0/0 trust' >> /tmp/pg/pg_hba.conf
+exec "$bin/postgres" -D /tmp/pg -c listen_addresses='*' -k /tmp -c fsync=off`;
+
+export async function startImageStack({
+  frontendImage,
+  backendImage,
+  postgresImage = 'ecomops/postgres',
+  log = console.error,
+}) {
+  const prefix = `ecomops-test-frontend-${randomBytes(4).toString('hex')}`;
+  const names = { network: `${prefix}-net`, db: `${prefix}-db`, api: `${prefix}-api`, web: `${prefix}-web` };
+  const logs = {};
+  const stop = () => {
+    for (const name of [names.web, names.api, names.db]) {
+      try {
+        logs[name] = [docker('logs', '--tail', '60', name)];
+      } catch {
+        // Never started.
+      }
+      spawnSync('docker', ['rm', '-f', '-v', name], { stdio: 'ignore' });
+    }
+    spawnSync('docker', ['network', 'rm', names.network], { stdio: 'ignore' });
+  };
+  try {
+    docker('network', 'create', names.network);
+    docker('run', '-d', '--name', names.db, '--network', names.network, '--network-alias', 'db', '--user', 'postgres',
+      '--entrypoint', 'bash', postgresImage, '-c', POSTGRES_SCRIPT);
+    // The frontend first, as a deploy may start it: nginx must come up without the backend.
+    docker('run', '-d', '--name', names.web, '--network', names.network, '-p', '127.0.0.1::3000', frontendImage);
+    const admin = { email: 'e2e-staff@example.com', password: `Staff-${randomBytes(9).toString('base64url')}` };
+    const env = {
+      DJANGO_SECRET_KEY: randomBytes(32).toString('base64url'),
+      DJANGO_ALLOWED_HOSTS: '*',
+      DB_HOST: 'db',
+      DB_PORT: '5432',
+      DB_NAME: 'postgres',
+      DB_USER: 'postgres',
+      DB_PASSWORD: 'unused-trust-auth',
+      PAYMENT_GATEWAY: 'sandbox',
+      RUN_MIGRATIONS: 'true',
+      SEED_CATALOGUE: 'true',
+      AUTH_THROTTLE_RATE: '1000/min',
+    };
+    docker('run', '-d', '--name', names.api, '--network', names.network, '--network-alias', 'ecommerce-backend',
+      ...Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]), backendImage);
+    const baseUrl = `http://${docker('port', names.web, '3000/tcp').split('\n')[0]}`;
+    await waitFor(`${baseUrl}/readyz`, 'the backend behind the frontend image (/readyz)', { timeoutMs: 120_000 });
+    docker('exec', '-e', `DJANGO_SUPERUSER_EMAIL=${admin.email}`, '-e', `DJANGO_SUPERUSER_PASSWORD=${admin.password}`,
+      names.api, 'python', 'manage.py', 'createsuperuser', '--noinput');
+    log(`e2e: images ${frontendImage} + ${backendImage} ready on ${baseUrl}`);
+    return { baseUrl, admin, logs, stop };
+  } catch (error) {
+    stop();
+    for (const [name, lines] of Object.entries(logs)) log(`--- ${name} log ---\n${lines.join('')}`);
     throw error;
   }
 }

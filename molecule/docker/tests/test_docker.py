@@ -14,9 +14,9 @@ PROBE_IMAGE = "ecomops/trixie-minbase:latest"
 @pytest.fixture(scope="module")
 def probe_image(host):
     """Load a probe image into the inner engine (no registry is reachable)."""
-    save = subprocess.Popen(["docker", "save", PROBE_IMAGE], stdout=subprocess.PIPE)  # noqa: S607
-    subprocess.run(  # noqa: S603
-        ["docker", "exec", "-i", HOST, "docker", "load"],  # noqa: S607
+    save = subprocess.Popen(["docker", "save", PROBE_IMAGE], stdout=subprocess.PIPE)
+    subprocess.run(
+        ["docker", "exec", "-i", HOST, "docker", "load"],
         stdin=save.stdout,
         check=True,
         capture_output=True,

@@ -57,7 +57,11 @@ def test_datasource_is_the_scenario_prometheus_and_answers(host: Any) -> None:
         host.file("/etc/grafana/provisioning/datasources/ecomops.yml").content_string
     )
     (source,) = provisioning["datasources"]
-    assert (source["type"], source["uid"], source["isDefault"]) == ("prometheus", DATASOURCE_UID, True)
+    assert (source["type"], source["uid"], source["isDefault"]) == (
+        "prometheus",
+        DATASOURCE_UID,
+        True,
+    )
     assert host.run(f"curl -fsS {source['url']}/-/ready").rc == 0
 
 
@@ -94,7 +98,9 @@ def test_every_query_is_scoped_to_its_own_host(host: Any) -> None:
 
 
 @pytest.mark.parametrize("panel", sorted(PANELS))
-def test_every_panel_query_is_accepted_by_prometheus_and_returns_data(host: Any, panel: str) -> None:
+def test_every_panel_query_is_accepted_by_prometheus_and_returns_data(
+    host: Any, panel: str
+) -> None:
     queries = [(n, expr) for n, title, expr in all_queries(host) if title == panel]
     assert queries
     for name, expr in queries:
@@ -103,9 +109,13 @@ def test_every_panel_query_is_accepted_by_prometheus_and_returns_data(host: Any,
         deadline = time.monotonic() + 60
         while True:
             reply = json.loads(
-                host.check_output(f"curl -sS 'http://127.0.0.1:9090/api/v1/query?query={quote(promql)}'")
+                host.check_output(
+                    f"curl -sS 'http://127.0.0.1:9090/api/v1/query?query={quote(promql)}'"
+                )
             )
-            assert reply["status"] == "success", f"{name}/{panel}: Prometheus rejected {promql}: {reply}"
+            assert reply["status"] == "success", (
+                f"{name}/{panel}: Prometheus rejected {promql}: {reply}"
+            )
             if reply["data"]["result"]:
                 break
             if time.monotonic() > deadline:

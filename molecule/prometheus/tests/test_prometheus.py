@@ -9,7 +9,13 @@ import pytest
 
 API = "http://127.0.0.1:9090/api/v1"
 HOST_NAME = "molecule-prometheus"
-SHIPPED_ALERTS = {"InstanceDown", "HostHighCpu", "HostHighMemory", "HostLowDisk", "BackendHigh5xxRate"}
+SHIPPED_ALERTS = {
+    "InstanceDown",
+    "HostHighCpu",
+    "HostHighMemory",
+    "HostLowDisk",
+    "BackendHigh5xxRate",
+}
 
 
 def api(host: Any, path: str) -> Any:

@@ -83,6 +83,12 @@ variable "ssl_policy" {
   default     = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 }
 
+variable "access_logs_bucket" {
+  description = "S3 bucket (with the ELB log delivery policy) for access logs; null disables them."
+  type        = string
+  default     = null
+}
+
 variable "deletion_protection" {
   description = "Refuse to delete the load balancer."
   type        = bool

@@ -87,3 +87,38 @@ def test_admin_api_activates_and_rolls_back(staff_client, register_model):
     assert ModelVersion.objects.get(is_active=True).version == 1
     assert staff_client.post("/api/admin/fraud/models/9/activate").status_code == 404
     assert staff_client.post("/api/admin/fraud/models/rollback").status_code == 409
+
+
+def test_a_transaction_is_scored_from_the_shops_history(
+    staff_client, user, other_user, make_card, active_model
+):
+    make_card(other_user)  # the same visa ****4242 12/2030, saved by another account
+    tx = {
+        "user_id": user.pk,
+        "brand": "visa",
+        "last4": "4242",
+        "exp_month": 12,
+        "exp_year": 2030,
+        "address_state": "Oregon",
+        "address_zip": "97201",
+        "amount": "80.00",
+    }
+    answer = staff_client.post("/api/fraud/score", {"transaction": tx}, format="json").json()
+    assert answer["features"]["card_users"] == 1.0
+    assert answer["features"]["user_cards"] == 1.0  # not saved by this user: counted anyway
+    assert answer["features"]["zip_state_mismatch"] == 0.0
+    assert answer["model_version"] == active_model.version
+
+
+def test_an_invalid_transaction_is_a_400_naming_the_field(staff_client, active_model):
+    tx = {
+        "user_id": 1,
+        "brand": "visa",
+        "last4": "42424",
+        "exp_month": 13,
+        "exp_year": 2030,
+        "amount": "-1",
+    }
+    response = staff_client.post("/api/fraud/score", {"transaction": tx}, format="json")
+    assert response.status_code == 400
+    assert {"last4", "exp_month", "amount"} <= set(response.json())

@@ -139,3 +139,14 @@ def test_seed_catalogue_loads_once_with_generated_images(capsys):
         with Image.open(product.image.path) as image:
             assert image.format == "PNG"
             assert image.size == (480, 480)
+
+
+def test_oversized_request_body_is_413_not_500(anon_client, settings):
+    body = (
+        '{"email": "a@example.com", "password": "'
+        + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+        + '"}'
+    )
+    response = anon_client.post("/api/auth/register", body, content_type="application/json")
+    assert response.status_code == 413
+    assert "too large" in response.json()["detail"]

@@ -1,0 +1,79 @@
+"""Stand-in for the shop's images: serve /healthz, migrate once, check health.
+
+`STANDIN_ROLE` picks the part: `backend` answers on 8000 and refuses to start
+without the settings the env file must provide; `frontend` answers on 3000 and
+proxies /healthz to http://ecommerce-backend:8000 as the real nginx does.
+"""
+
+import os
+import sys
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROLE = os.environ.get("STANDIN_ROLE", "backend")
+PORT = 8000 if ROLE == "backend" else 3000
+# Per container: each host's backend has its own, so a test can tell which
+# host ran the migrations.
+MARKER = Path("/tmp/migrated")  # noqa: S108
+REQUIRED_ENV = ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DB_HOST", "DB_PASSWORD")
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if self.path != "/healthz":
+            self.reply(404, b"not found\n")
+        elif ROLE == "backend":
+            self.reply(200, b'{"status": "ok", "role": "backend"}\n')
+        else:
+            upstream = "http://ecommerce-backend:8000/healthz"
+            try:
+                with urllib.request.urlopen(upstream, timeout=2) as response:
+                    self.reply(response.status, response.read())
+            except OSError as error:
+                self.reply(502, f"backend unreachable: {error}\n".encode())
+
+    def reply(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def serve() -> int:
+    missing = [name for name in REQUIRED_ENV if not os.environ.get(name)]
+    if ROLE == "backend" and missing:
+        print(f"missing settings: {', '.join(missing)}", file=sys.stderr)
+        return 1
+    ThreadingHTTPServer(("0.0.0.0", PORT), Handler).serve_forever()  # noqa: S104
+    return 0
+
+
+def migrate_once() -> int:
+    if MARKER.exists():
+        print("No migrations to apply.")
+    else:
+        MARKER.write_text("migrated\n")
+        print("Applying stand-in.0001_initial... OK")
+    return 0
+
+
+def healthcheck() -> int:
+    url = f"http://127.0.0.1:{PORT}/healthz"
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return 0 if response.status == 200 else 1
+    except OSError:
+        return 1
+
+
+def main(argv: list[str]) -> int:
+    commands = {"serve": serve, "migrate_once": migrate_once, "healthcheck": healthcheck}
+    if len(argv) != 2 or argv[1] not in commands:
+        print(f"usage: manage.py {{{','.join(commands)}}}", file=sys.stderr)
+        return 2
+    return commands[argv[1]]()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,362 @@
+"""Integration: apply the whole root module against moto_server, check what was
+created through the AWS API, plan again (no drift), destroy.
+
+moto runs on a free 127.0.0.1 port and the AWS SDK inside the provider is
+pointed at it with AWS_ENDPOINT_URL, so the real provider block is used
+unchanged. tests/moto/ holds the only overrides: ignore_changes for
+attributes moto does not read back (see its README).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from ipaddress import ip_address, ip_network
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from conftest import TF_DIR, explain, terraform, terraform_env
+
+MOTO_SERVER = Path(sys.executable).parent / "moto_server"
+KEY_NAME = "ecomops-test-terraform"
+ADMIN_CIDR = "203.0.113.0/24"
+# moto ships Canonical's xenial image (owner 099720109477): the AMI lookup
+# itself is exercised, only the release differs from the default pattern.
+TFVARS = f"""
+admin_cidrs            = ["{ADMIN_CIDR}"]
+key_name               = "{KEY_NAME}"
+ami_name_pattern       = "ubuntu/images/hvm-ssd/ubuntu-xenial-16.04-amd64-server-*"
+db_deletion_protection = false
+db_skip_final_snapshot = true
+# moto does not implement MonitorInstances.
+detailed_monitoring = false
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    log = tmp_path_factory.mktemp("moto") / "moto.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [MOTO_SERVER, "-H", "127.0.0.1", "-p", str(port)], stdout=out, stderr=out
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"moto_server did not start:\n{log.read_text()[-2000:]}")
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@dataclass
+class Stack:
+    workdir: Path
+    env: dict[str, str]
+    endpoint: str
+    outputs: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    destroyed: bool = False
+
+    def client(self, service: str) -> Any:
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+    def terraform(self, *args: str, step: str) -> subprocess.CompletedProcess[str]:
+        started = time.monotonic()
+        result = terraform(*args, cwd=self.workdir, env=self.env, timeout=900)
+        self.timings[step] = round(time.monotonic() - started, 1)
+        return result
+
+
+@pytest.fixture(scope="module")
+def stack(moto: str, tmp_path_factory: pytest.TempPathFactory, reports: Path) -> Iterator[Stack]:
+    workdir = tmp_path_factory.mktemp("terraform") / "root"
+    shutil.copytree(
+        TF_DIR,
+        workdir,
+        ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", "*.tfvars", "tests"),
+    )
+    shutil.copytree(TF_DIR / "tests" / "moto", workdir, dirs_exist_ok=True)
+    (workdir / "moto.auto.tfvars").write_text(TFVARS)
+    env = terraform_env(
+        AWS_ENDPOINT_URL=moto,
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_REGION="us-east-1",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    env.pop("AWS_PROFILE", None)
+    stack = Stack(workdir=workdir, env=env, endpoint=moto)
+    stack.client("ec2").create_key_pair(KeyName=KEY_NAME)
+
+    init = stack.terraform("init", "-input=false", "-no-color", step="init")
+    assert init.returncode == 0, explain(init)
+    apply = stack.terraform("apply", "-auto-approve", "-input=false", "-no-color", step="apply")
+    assert apply.returncode == 0, explain(apply)
+    output = stack.terraform("output", "-json", step="output")
+    assert output.returncode == 0, explain(output)
+    stack.outputs = json.loads(output.stdout)
+    (reports / "output.json").write_text(json.dumps(stack.outputs, indent=2) + "\n")
+    (reports / "inventory.json").write_text(
+        json.dumps(stack.outputs["inventory"]["value"], indent=2) + "\n"
+    )
+    try:
+        yield stack
+    finally:
+        if not stack.destroyed:
+            stack.terraform("destroy", "-auto-approve", "-input=false", "-no-color", step="destroy")
+        (reports / "moto-timings.json").write_text(json.dumps(stack.timings, indent=2) + "\n")
+
+
+def test_apply_outputs_the_inventory_contract(stack: Stack, record_property: Any) -> None:
+    record_property("apply_seconds", stack.timings["apply"])
+    inventory = stack.outputs["inventory"]["value"]
+    assert {
+        k: inventory[k] for k in ("schema", "project", "environment", "region", "ssh_user")
+    } == {
+        "schema": 1,
+        "project": "ecommerce",
+        "environment": "aws",
+        "region": "us-east-1",
+        "ssh_user": "ubuntu",
+    }
+    bastions, apps = inventory["bastions"], inventory["app_servers"]
+    assert [(b["name"], b["az"]) for b in bastions] == [
+        ("ecommerce_bastion_az1", "us-east-1a"),
+        ("ecommerce_bastion_az2", "us-east-1b"),
+    ]
+    assert [(a["name"], a["az"]) for a in apps] == [
+        ("ecommerce_app_az1", "us-east-1a"),
+        ("ecommerce_app_az2", "us-east-1b"),
+    ]
+    for bastion in bastions:
+        assert ip_address(bastion["public_ip"]).is_global
+        assert ip_address(bastion["private_ip"]) in ip_network("10.0.0.0/16")
+        assert bastion["ssh_port"] == 22
+    for index, app in enumerate(apps):
+        assert ip_address(app["private_ip"]) in ip_network(f"10.0.{11 + index}.0/24")
+        assert app["instance_id"].startswith("i-")
+    monitoring = inventory["monitoring"]
+    assert monitoring["name"] == "ecommerce_monitoring"
+    assert ip_address(monitoring["private_ip"]) in ip_network("172.31.0.0/16")
+    assert ip_address(monitoring["public_ip"]).is_global
+    assert inventory["database"]["port"] == 5432
+    assert inventory["database"]["address"].startswith("ecommerce-db.")
+    assert (inventory["database"]["name"], inventory["database"]["username"]) == (
+        "ecommerce",
+        "ecommerce",
+    )
+    lb = inventory["load_balancer"]
+    assert lb["kind"] == "alb"
+    assert lb["url"] == f"http://{lb['dns_name']}"
+    assert lb["target_group_arn"].startswith("arn:aws:elasticloadbalancing:us-east-1:")
+    assert lb["haproxy_socket"] is None
+    assert lb["haproxy_backend"] is None
+    assert "password" not in json.dumps(inventory).lower()
+
+
+def test_instances_are_tagged_hardened_and_placed(stack: Stack) -> None:
+    ec2 = stack.client("ec2")
+    reservations = ec2.describe_instances(
+        Filters=[
+            {"Name": "tag:Project", "Values": ["ecommerce"]},
+            {"Name": "instance-state-name", "Values": ["running"]},
+        ]
+    )["Reservations"]
+    instances = {
+        tags["Name"]: (i, tags)
+        for r in reservations
+        for i in r["Instances"]
+        for tags in [{t["Key"]: t["Value"] for t in i["Tags"]}]
+    }
+    assert sorted(instances) == [
+        "ecommerce_app_az1",
+        "ecommerce_app_az2",
+        "ecommerce_bastion_az1",
+        "ecommerce_bastion_az2",
+        "ecommerce_monitoring",
+    ]
+    for name, (instance, tags) in instances.items():
+        assert tags["Role"] in name
+        assert tags["AZ"] == instance["Placement"]["AvailabilityZone"]
+        assert instance["MetadataOptions"]["HttpTokens"] == "required"
+        assert instance["KeyName"] == KEY_NAME
+        volumes = ec2.describe_volumes(
+            VolumeIds=[m["Ebs"]["VolumeId"] for m in instance["BlockDeviceMappings"]]
+        )["Volumes"]
+        assert volumes
+        assert all(v["Encrypted"] for v in volumes)
+    for name in ("ecommerce_app_az1", "ecommerce_app_az2"):
+        assert not instances[name][0].get("PublicIpAddress"), f"{name} must stay private"
+
+
+def _sg(ec2: Any, name: str) -> dict[str, Any]:
+    groups = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [name]}])
+    assert len(groups["SecurityGroups"]) == 1, name
+    return groups["SecurityGroups"][0]
+
+
+def _ingress(group: dict[str, Any]) -> set[tuple[int, str]]:
+    """(port, source) pairs; a source is a CIDR or a security group ID."""
+    rules = set()
+    for perm in group["IpPermissions"]:
+        for cidr in perm.get("IpRanges", []):
+            rules.add((perm["FromPort"], cidr["CidrIp"]))
+        for pair in perm.get("UserIdGroupPairs", []):
+            rules.add((perm["FromPort"], pair["GroupId"]))
+    return rules
+
+
+def test_security_groups_open_only_what_the_issue_lists(stack: Stack) -> None:
+    ec2 = stack.client("ec2")
+    app, bastion = _sg(ec2, "wl6vpc-app"), _sg(ec2, "ecommerce-bastion")
+    monitoring, alb = _sg(ec2, "ecommerce-monitoring"), _sg(ec2, "ecommerce-alb-alb")
+    database = _sg(ec2, "ecommerce-db-db")
+    assert _ingress(app) == {
+        (22, bastion["GroupId"]),
+        (3000, alb["GroupId"]),
+        (9100, monitoring["GroupId"]),
+        (8000, monitoring["GroupId"]),
+    }
+    assert _ingress(bastion) == {(22, ADMIN_CIDR)}
+    assert _ingress(monitoring) == {(22, ADMIN_CIDR), (9090, ADMIN_CIDR), (3000, ADMIN_CIDR)}
+    assert _ingress(database) == {(5432, app["GroupId"])}
+    assert _ingress(alb) == {(80, "0.0.0.0/0")}
+    everything = ec2.describe_security_groups()["SecurityGroups"]
+    for group in everything:
+        for port, source in _ingress(group):
+            if source == "0.0.0.0/0":
+                assert port not in {22, 5432, 8000, 9100}, f"{group['GroupName']} opens {port}"
+
+
+def test_network_has_nat_per_az_and_peering_routes(stack: Stack) -> None:
+    ec2 = stack.client("ec2")
+    vpc = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["wl6vpc"]}])["Vpcs"][0]
+    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])
+    assert sorted(s["CidrBlock"] for s in subnets["Subnets"]) == sorted(
+        f"10.0.{n}.0/24" for n in (1, 2, 11, 12, 21, 22)
+    )
+    nat = ec2.describe_nat_gateways(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])
+    nat_by_subnet = {n["SubnetId"]: n["NatGatewayId"] for n in nat["NatGateways"]}
+    assert len(nat_by_subnet) == 2
+    peering = ec2.describe_vpc_peering_connections()["VpcPeeringConnections"]
+    [pcx] = [p for p in peering if p["RequesterVpcInfo"]["VpcId"] == vpc["VpcId"]]
+    assert pcx["Status"]["Code"] == "active"
+    default_vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]
+    assert pcx["AccepterVpcInfo"]["VpcId"] == default_vpc["VpcId"]
+    tables = ec2.describe_route_tables()["RouteTables"]
+    default_main = next(
+        t
+        for t in tables
+        if t["VpcId"] == default_vpc["VpcId"] and any(a.get("Main") for a in t["Associations"])
+    )
+    assert any(
+        r.get("DestinationCidrBlock") == "10.0.0.0/16"
+        and r.get("VpcPeeringConnectionId") == pcx["VpcPeeringConnectionId"]
+        for r in default_main["Routes"]
+    ), "the default VPC has no route back to the app servers"
+    private = [
+        t for t in tables if t.get("Tags") and {"Key": "Tier", "Value": "private"} in t["Tags"]
+    ]
+    assert len(private) == 2
+    for table in private:
+        routes = {r.get("DestinationCidrBlock"): r for r in table["Routes"]}
+        assert routes["172.31.0.0/16"]["VpcPeeringConnectionId"] == pcx["VpcPeeringConnectionId"]
+        assert routes["0.0.0.0/0"]["NatGatewayId"] in nat_by_subnet.values()
+    used_nats = {
+        {r.get("DestinationCidrBlock"): r for r in t["Routes"]}["0.0.0.0/0"]["NatGatewayId"]
+        for t in private
+    }
+    assert len(used_nats) == 2, "each AZ's private table must use its own NAT gateway"
+
+
+def test_database_and_load_balancer(stack: Stack) -> None:
+    rds = stack.client("rds")
+    [db] = rds.describe_db_instances(DBInstanceIdentifier="ecommerce-db")["DBInstances"]
+    assert db["StorageEncrypted"]
+    assert db["MultiAZ"]
+    assert not db["PubliclyAccessible"]
+    assert db["BackupRetentionPeriod"] == 7
+    assert (
+        db["MasterUserSecret"]["SecretArn"] == stack.outputs["db_master_user_secret_arn"]["value"]
+    )
+    subnet_cidrs = {
+        s["CidrBlock"]
+        for s in stack.client("ec2").describe_subnets(
+            SubnetIds=[s["SubnetIdentifier"] for s in db["DBSubnetGroup"]["Subnets"]]
+        )["Subnets"]
+    }
+    assert subnet_cidrs == {"10.0.21.0/24", "10.0.22.0/24"}
+
+    elb = stack.client("elbv2")
+    [lb] = elb.describe_load_balancers(Names=["ecommerce-alb"])["LoadBalancers"]
+    attributes = {
+        a["Key"]: a["Value"]
+        for a in elb.describe_load_balancer_attributes(LoadBalancerArn=lb["LoadBalancerArn"])[
+            "Attributes"
+        ]
+    }
+    assert attributes["routing.http.drop_invalid_header_fields.enabled"] == "true"
+    tg_arn = stack.outputs["inventory"]["value"]["load_balancer"]["target_group_arn"]
+    [tg] = elb.describe_target_groups(TargetGroupArns=[tg_arn])["TargetGroups"]
+    assert (tg["Port"], tg["HealthCheckPath"]) == (3000, "/healthz")
+    targets = elb.describe_target_health(TargetGroupArn=tg_arn)["TargetHealthDescriptions"]
+    assert {t["Target"]["Id"] for t in targets} == {
+        a["instance_id"] for a in stack.outputs["inventory"]["value"]["app_servers"]
+    }
+
+
+def test_plan_after_apply_shows_no_drift(stack: Stack, record_property: Any) -> None:
+    plan = stack.terraform(
+        "plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false", step="plan"
+    )
+    record_property("plan_seconds", stack.timings["plan"])
+    assert plan.returncode == 0, f"drift after apply (exit 2 = changes):\n{explain(plan)}"
+
+
+def test_destroy_removes_everything(stack: Stack, record_property: Any) -> None:
+    destroy = stack.terraform(
+        "destroy", "-auto-approve", "-input=false", "-no-color", step="destroy"
+    )
+    stack.destroyed = destroy.returncode == 0
+    record_property("destroy_seconds", stack.timings["destroy"])
+    assert destroy.returncode == 0, explain(destroy)
+    state = stack.terraform("state", "list", step="state")
+    assert state.stdout.strip() == ""
+    ec2 = stack.client("ec2")
+    assert ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["wl6vpc"]}])["Vpcs"] == []
+    running = ec2.describe_instances(
+        Filters=[{"Name": "instance-state-name", "Values": ["pending", "running"]}]
+    )["Reservations"]
+    assert running == []
+    assert stack.client("rds").describe_db_instances()["DBInstances"] == []
+    assert stack.client("elbv2").describe_load_balancers()["LoadBalancers"] == []
