@@ -21,6 +21,8 @@ max_requests = 2000
 max_requests_jitter = 200
 # /dev/shm keeps the worker heartbeat off a possibly slow overlay filesystem.
 worker_tmp_dir = "/dev/shm"  # noqa: S108
+# The runtime control socket (gunicornc) is not used; its default path is not writable here.
+control_socket_disable = True
 accesslog = "-"
 errorlog = "-"
 logconfig_dict = logging_config(os.environ.get("LOG_LEVEL", "INFO"))

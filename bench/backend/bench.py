@@ -1,7 +1,8 @@
 """Product-list throughput and tail latency: our gunicorn image vs Django's runserver.
 
-Both serve the same database (a throwaway PostgreSQL cluster, migrated and seeded once) on
-the same machine; wrk drives GET /api/products with the same number of clients for each.
+Both run from the same image against the same database (a throwaway PostgreSQL cluster,
+migrated and seeded once) on the same machine, one after the other; wrk drives
+GET /api/products with the same number of clients for each.
 Not a test: run `make bench-backend` and read the table (and --out JSON).
 
     python bench/backend/bench.py --image ecommerce-backend:TAG --clients 50 --duration 20
@@ -12,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,9 +29,12 @@ from pathlib import Path
 BACKEND = Path(__file__).resolve().parents[2] / "app" / "backend"
 sys.path.insert(0, str(BACKEND))
 
-from pgcluster import PgCluster, free_port, running_cluster  # noqa: E402
+from pgcluster import PgCluster, running_cluster  # noqa: E402
 
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+# The seed's way of serving, in the same image so both get the same container, Python and
+# CPU share: Django's development server (threaded, no reloader).
+RUNSERVER = ["python", "manage.py", "runserver", "0.0.0.0:8000", "--noreload"]
 
 
 @dataclass(frozen=True)
@@ -96,14 +101,17 @@ def backend_env(cluster: PgCluster, workdir: Path) -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn_container(image: str, cluster: PgCluster, env: dict[str, str]) -> Iterator[str]:
+def served(
+    image: str, cluster: PgCluster, env: dict[str, str], command: list[str]
+) -> Iterator[str]:
+    """Run the image with `command` (empty: its own gunicorn CMD); yield its base URL."""
     name = f"ecomops-test-backend-bench-{uuid.uuid4().hex[:8]}"
     passed = ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DB_PORT", "DB_USER", "DB_NAME"]
-    command = ["docker", "run", "--detach", "--name", name, "-v", f"{cluster.socket_dir}:/run/pg"]
+    run = ["docker", "run", "--detach", "--name", name, "-v", f"{cluster.socket_dir}:/run/pg"]
     for key in passed:
-        command += ["--env", f"{key}={env[key]}"]
-    command += ["--env", "DB_HOST=/run/pg", "--env", "LOG_LEVEL=WARNING", image]
-    subprocess.run(command, check=True, capture_output=True)
+        run += ["--env", f"{key}={env[key]}"]
+    run += ["--env", "DB_HOST=/run/pg", "--env", "LOG_LEVEL=WARNING", image, *command]
+    subprocess.run(run, check=True, capture_output=True)
     try:
         address = subprocess.run(
             [
@@ -123,29 +131,33 @@ def gunicorn_container(image: str, cluster: PgCluster, env: dict[str, str]) -> I
         subprocess.run(["docker", "rm", "--force", name], check=False, capture_output=True)
 
 
-@contextmanager
-def runserver(env: dict[str, str]) -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=BACKEND,
-        env={**env, "LOG_LEVEL": "WARNING"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+def median_result(server: str, samples: list[Result]) -> Result:
+    return Result(
+        server=server,
+        requests_per_s=statistics.median(r.requests_per_s for r in samples),
+        p50_ms=statistics.median(r.p50_ms for r in samples),
+        p99_ms=statistics.median(r.p99_ms for r in samples),
+        errors=sum(r.errors for r in samples),
     )
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
-def measure(name: str, base: str, clients: int, duration: int) -> Result:
-    wait_ready(f"{base}/readyz")
-    wrk(f"{base}/api/products", clients, 3)  # warm-up: connections, caches, lazy imports
-    result = parse_wrk(name, wrk(f"{base}/api/products", clients, duration))
-    print(f"{name}: {result.requests_per_s:.0f} req/s, p99 {result.p99_ms:.1f} ms", flush=True)
-    return result
+def compare(servers: dict[str, str], clients: int, duration: int, rounds: int) -> list[Result]:
+    """Alternate the servers round by round, so load from other jobs hits both alike."""
+    url = "{}/api/products"
+    for base in servers.values():
+        wait_ready(f"{base}/readyz")
+        wrk(url.format(base), clients, 3)  # warm-up: connections, caches, lazy imports
+    samples: dict[str, list[Result]] = {name: [] for name in servers}
+    for round_no in range(1, rounds + 1):
+        for name, base in servers.items():
+            result = parse_wrk(name, wrk(url.format(base), clients, duration))
+            samples[name].append(result)
+            print(
+                f"round {round_no} {name}: {result.requests_per_s:.0f} req/s, "
+                f"p99 {result.p99_ms:.1f} ms (load {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
+    return [median_result(name, runs) for name, runs in samples.items()]
 
 
 def main() -> int:
@@ -154,7 +166,8 @@ def main() -> int:
     )
     parser.add_argument("--image", default=os.environ.get("BACKEND_IMAGE", "ecommerce-backend:dev"))
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--duration", type=int, default=20, help="seconds per server")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per run")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating runs per server")
     parser.add_argument("--out", type=Path, help="also write the results as JSON here")
     args = parser.parse_args()
     for tool in ("wrk", "docker"):
@@ -172,13 +185,17 @@ def main() -> int:
                 check=True,
                 capture_output=True,
             )
-        with gunicorn_container(args.image, cluster, env) as base:
-            gunicorn = measure("gunicorn (image)", base, args.clients, args.duration)
-        with runserver(env) as base:
-            dev_server = measure("runserver", base, args.clients, args.duration)
+        with (
+            served(args.image, cluster, env, []) as gunicorn_url,
+            served(args.image, cluster, env, RUNSERVER) as runserver_url,
+        ):
+            servers = {"gunicorn (image)": gunicorn_url, "runserver (same image)": runserver_url}
+            gunicorn, dev_server = compare(servers, args.clients, args.duration, args.rounds)
     summary = {
         "clients": args.clients,
         "duration_s": args.duration,
+        "rounds": args.rounds,
+        "figures": "medians over the rounds",
         "cpus": os.cpu_count(),
         # Other jobs share this machine; a high load average makes both figures lower.
         "load_average_1m_at_end": round(os.getloadavg()[0], 2),

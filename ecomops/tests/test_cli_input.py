@@ -118,3 +118,10 @@ def test_serial_must_be_a_count_or_percentage(tmp_path, inventory):
     done = deploy(tmp_path, "-i", inventory, "--serial", "half", env=SECRETS)
     assert done.returncode == 2
     assert "--serial: 'half'" in done.stderr
+
+
+def test_a_missing_ssh_config_says_to_rebuild_the_inventory(tmp_path, inventory):
+    (tmp_path / "ssh" / "config").unlink()
+    done = deploy(tmp_path, "-i", inventory, env=SECRETS)
+    assert done.returncode == 2
+    assert "ssh" in done.stderr and "run `ecomops inventory` again" in done.stderr

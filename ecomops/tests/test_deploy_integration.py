@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run_cli
+from conftest import ECOMOPS, FIXTURES, ROOT, run_cli
 from ecomops.events import EventTracker
 from ecomops.runner import PlaybookRun, run_playbook
 
@@ -320,3 +321,44 @@ def test_status_asks_every_app_host_through_the_bastion_for_its_versions(lab):
     assert checks["wrapper_app/ecommerce-backend"]["detail"] == "container not found"
     assert checks["wrapper_gone"]["detail"] == "unreachable"
     assert not any(c["healthy"] for c in checks.values())
+
+
+def test_sigterm_stops_ansible_and_removes_the_private_data_dir(lab):
+    """What a Jenkins abort does: ansible-playbook runs in its own pty session, so only
+    the wrapper can stop it; the run's private data dir must not outlive it."""
+    run_tmp = Path(lab.env["TMPDIR"])
+    proc = subprocess.Popen(
+        [str(ECOMOPS), "deploy", "-i", str(lab.inventory), "--playbook", str(SMOKE),
+         "--junit", str(lab.tmp / "cancel.xml"), "--limit", "wrapper_app", "--tags", "slow"],
+        cwd=ROOT, env={**os.environ, **lab.env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(
+            str(SMOKE) in _cmdline(pid) and "ansible-playbook" in _cmdline(pid)
+            for pid in Path("/proc").glob("[0-9]*")
+        ):
+            time.sleep(0.2)
+        assert list(run_tmp.iterdir()), "the run never started"
+        time.sleep(1)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert "cancelled" in err
+    assert list(run_tmp.iterdir()) == []
+    deadline = time.monotonic() + 10
+    left: list[str] = ["?"]
+    while left and time.monotonic() < deadline:
+        time.sleep(0.2)
+        left = [_cmdline(p) for p in Path("/proc").glob("[0-9]*") if str(SMOKE) in _cmdline(p)]
+    assert left == [], "ansible-playbook outlived the cancelled deploy"
+
+
+def _cmdline(proc: Path) -> str:
+    try:
+        return (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""

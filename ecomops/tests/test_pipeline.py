@@ -41,7 +41,7 @@ def test_every_sh_step_is_one_make_target():
 
 def test_the_declarative_skeleton_is_there():
     assert "agent { label 'build-node' }" in JENKINSFILE
-    assert "credentials('DOCKER_CREDS')" in JENKINSFILE
+    assert "usernamePassword(credentialsId: 'DOCKER_CREDS'" in JENKINSFILE
     stages = re.findall(r"stage\('([^']+)'\)", JENKINSFILE)
     top = [s for s in stages if s not in {"Backend", "Frontend", "Ansible lint", "Terraform test"}]
     assert top == [

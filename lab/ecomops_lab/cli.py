@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from docker.errors import DockerException
 
 from ecomops_lab import registry, topology
 from ecomops_lab.engine import LabError, client
@@ -56,31 +61,51 @@ def _info(lab: LabDir) -> str:
     )
 
 
+@contextmanager
+def exclusive(lock: Path) -> Iterator[None]:
+    """One lab command at a time: two `up`s racing would configure half-made hosts."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"lab: another lab command is running; waiting for it ({lock})", file=sys.stderr)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     lab = LabDir.under(REPO)
     try:
-        client()
-        if args.command == "up":
-            plan = build_plan(args.app_hosts, args.subnet, Ports.from_env())
-            topology.up(plan, lab)
-        elif args.command == "down":
-            topology.down(lab)
-        elif args.command == "push":
-            env = load_env(lab.env)
-            if not env:
-                raise LabError(f"{lab.env} is missing: run 'make lab' (or 'make lab-up') first")
-            registry.push(
-                env["LAB_REGISTRY_PUSH"],
-                env["ECOMOPS_REGISTRY_USER"],
-                env["ECOMOPS_REGISTRY_PASSWORD"],
-                args.tag,
-            )
-        elif args.command == "info":
-            if not lab.outputs.exists():
-                raise LabError("the lab is not up: run 'make lab'")
-            print(_info(lab))
+        with exclusive(REPO / ".cache" / "lab.lock"):
+            return _run(args, lab)
     except (LabError, ValueError) as exc:
         print(f"lab: {exc}", file=sys.stderr)
         return 1
+    except DockerException as exc:
+        print(f"lab: the Docker engine refused: {exc}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace, lab: LabDir) -> int:
+    client()
+    if args.command == "up":
+        topology.up(build_plan(args.app_hosts, args.subnet, Ports.from_env()), lab)
+    elif args.command == "down":
+        topology.down(lab)
+    elif args.command == "push":
+        env = load_env(lab.env)
+        if not env:
+            raise LabError(f"{lab.env} is missing: run 'make lab' (or 'make lab-up') first")
+        registry.push(
+            env["LAB_REGISTRY_PUSH"],
+            env["ECOMOPS_REGISTRY_USER"],
+            env["ECOMOPS_REGISTRY_PASSWORD"],
+            args.tag,
+        )
+    elif args.command == "info":
+        if not lab.outputs.exists():
+            raise LabError("the lab is not up: run 'make lab'")
+        print(_info(lab))
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -79,6 +80,7 @@ def _spec(host: Host, extras: Extras) -> str:
         "published": host.published,
         "binds": extras.binds,
         "dind": host.dind,
+        "systempaths": "unconfined" if host.dind else "default",
         "aliases": host.aliases,
     }
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
@@ -108,12 +110,16 @@ def _create(
     api = dc.api
     caps = ["SYS_ADMIN", "NET_ADMIN"]
     cap_drop: list[str] = []
+    unmasked = False
     volumes = {"/sys/fs/cgroup": {"bind": "/sys/fs/cgroup", "mode": "rw"}}
     volumes |= {src: {"bind": dst, "mode": "rw"} for src, dst in extras.binds.items()}
     if host.dind:
         # Docker inside: every capability the kernel lets us grant (the bounding
         # set lacks SYS_RESOURCE, which is why --privileged fails here).
         caps, cap_drop = ["ALL"], ["SYS_RESOURCE"]
+        # A writable /proc/sys, as on a VM: the inner engine configures its
+        # containers' network namespaces (IPv6 off) without any workaround.
+        unmasked = True
         volumes[f"{host.container}-docker"] = {"bind": "/var/lib/docker", "mode": "rw"}
     ports: dict[int, tuple[str, int | None]] = {}
     for inner, wanted in host.published.items():
@@ -131,6 +137,8 @@ def _create(
         port_bindings=ports,
         restart_policy={"Name": "no"},
     )
+    if unmasked:  # what `docker run --security-opt systempaths=unconfined` sends
+        host_config["MaskedPaths"], host_config["ReadonlyPaths"] = [], []
     first, *others = host.addresses.items()
     networking = api.create_networking_config(
         {
@@ -140,6 +148,9 @@ def _create(
         }
     )
     if host.dind:
+        # A new instance gets a new disk: nothing of an earlier engine survives.
+        with contextlib.suppress(NotFound):
+            dc.volumes.get(f"{host.container}-docker").remove(force=True)
         dc.volumes.create(f"{host.container}-docker", labels={LABEL: "1"})
     created = api.create_container(
         extras.image_id,

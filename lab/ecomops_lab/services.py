@@ -96,9 +96,13 @@ def age_apt_index(container: Container) -> None:
     """A new instance's package index is as old as its image, not minutes old.
 
     The lab's images are often built minutes before the lab starts, which made
-    `apt: cache_valid_time` skip the first update on hosts with no index at all.
+    `apt: cache_valid_time` skip the first update on hosts with no index at all:
+    a host that never fetched an index gets one dated 1970.
     """
-    run(container, "touch", "-d", "@0", "/var/lib/apt/lists")
+    run(
+        container, "sh", "-c",
+        "ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1 || touch -d @0 /var/lib/apt/lists",
+    )  # fmt: skip
 
 
 def configure_aptcache(container: Container) -> None:

@@ -97,7 +97,7 @@ def up(plan: Plan, lab: LabDir, log: Log = print) -> Lab:
     )
 
     def configure(item: tuple[Host, Container, bool]) -> tuple[str, str] | None:
-        host, container, created = item
+        host, container, _ = item
         services.apply_firewall(container, host, plan)
         if host.role == "app":
             services.trust_registry_ca(container, plan.registry_address, ca.read_bytes())
@@ -114,8 +114,7 @@ def up(plan: Plan, lab: LabDir, log: Log = print) -> Lab:
         if not host.ssh:
             return None
         services.use_apt_mirror(container, APT_PROXY_NAME)
-        if created:
-            services.age_apt_index(container)
+        services.age_apt_index(container)
         services.authorize_key(container, public_key)
         name = sshkeys.known_host_name(host, ports[host.container])
         return name, services.host_key(container)

@@ -23,9 +23,10 @@ from typing import Any
 
 import boto3
 import pytest
-from conftest import TF_DIR, explain, terraform, terraform_env
+from conftest import ROOT, TF_DIR, explain, terraform, terraform_env
 
 MOTO_SERVER = Path(sys.executable).parent / "moto_server"
+ECOMOPS = Path(sys.executable).parent / "ecomops"
 KEY_NAME = "ecomops-test-terraform"
 ADMIN_CIDR = "203.0.113.0/24"
 # moto ships Canonical's xenial image (owner 099720109477): the AMI lookup
@@ -97,12 +98,19 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-def stack(moto: str, tmp_path_factory: pytest.TempPathFactory, reports: Path) -> Iterator[Stack]:
+def stack(
+    moto: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    reports: Path,
+    record_testsuite_property: Any,
+) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("terraform") / "root"
     shutil.copytree(
         TF_DIR,
         workdir,
-        ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", "*.tfvars", "tests"),
+        ignore=shutil.ignore_patterns(
+            ".terraform", "*.tfstate*", "*.tfvars", "*.tfbackend", "*_override.tf", "tests"
+        ),
     )
     shutil.copytree(TF_DIR / "tests" / "moto", workdir, dirs_exist_ok=True)
     (workdir / "moto.auto.tfvars").write_text(TFVARS)
@@ -135,10 +143,11 @@ def stack(moto: str, tmp_path_factory: pytest.TempPathFactory, reports: Path) ->
         if not stack.destroyed:
             stack.terraform("destroy", "-auto-approve", "-input=false", "-no-color", step="destroy")
         (reports / "moto-timings.json").write_text(json.dumps(stack.timings, indent=2) + "\n")
+        for step, seconds in stack.timings.items():
+            record_testsuite_property(f"moto_{step}_seconds", seconds)
 
 
-def test_apply_outputs_the_inventory_contract(stack: Stack, record_property: Any) -> None:
-    record_property("apply_seconds", stack.timings["apply"])
+def test_apply_outputs_the_inventory_contract(stack: Stack) -> None:
     inventory = stack.outputs["inventory"]["value"]
     assert {
         k: inventory[k] for k in ("schema", "project", "environment", "region", "ssh_user")
@@ -158,8 +167,18 @@ def test_apply_outputs_the_inventory_contract(stack: Stack, record_property: Any
         ("ecommerce_app_az1", "us-east-1a"),
         ("ecommerce_app_az2", "us-east-1b"),
     ]
+    # Public addresses are the Elastic IPs EC2 holds for those instances.
+    elastic_ips = {
+        a["PublicIp"]: a["InstanceId"]
+        for a in stack.client("ec2").describe_addresses()["Addresses"]
+        if a.get("InstanceId")
+    }
+    ids = {h["name"]: h["instance_id"] for h in stack.outputs["bastions"]["value"]}
+    ids[stack.outputs["monitoring"]["value"]["name"]] = stack.outputs["monitoring"]["value"][
+        "instance_id"
+    ]
     for bastion in bastions:
-        assert ip_address(bastion["public_ip"]).is_global
+        assert elastic_ips.get(bastion["public_ip"]) == ids[bastion["name"]]
         assert ip_address(bastion["private_ip"]) in ip_network("10.0.0.0/16")
         assert bastion["ssh_port"] == 22
     for index, app in enumerate(apps):
@@ -168,7 +187,7 @@ def test_apply_outputs_the_inventory_contract(stack: Stack, record_property: Any
     monitoring = inventory["monitoring"]
     assert monitoring["name"] == "ecommerce_monitoring"
     assert ip_address(monitoring["private_ip"]) in ip_network("172.31.0.0/16")
-    assert ip_address(monitoring["public_ip"]).is_global
+    assert elastic_ips.get(monitoring["public_ip"]) == ids["ecommerce_monitoring"]
     assert inventory["database"]["port"] == 5432
     assert inventory["database"]["address"].startswith("ecommerce-db.")
     assert (inventory["database"]["name"], inventory["database"]["username"]) == (
@@ -335,20 +354,63 @@ def test_database_and_load_balancer(stack: Stack) -> None:
     }
 
 
-def test_plan_after_apply_shows_no_drift(stack: Stack, record_property: Any) -> None:
+def _ecomops_inventory(stack: Stack, tmp_path: Path, *source: str) -> dict[str, Any]:
+    output = ["--format", "json", "-o", "-", "--ssh-dir", str(tmp_path / "ssh")]
+    done = subprocess.run(
+        [ECOMOPS, "inventory", "--project-dir", str(ROOT), *source, *output],
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return json.loads(done.stdout)
+
+
+def _hosts(inventory: dict[str, Any]) -> dict[str, set[str]]:
+    groups = inventory["all"]["children"]
+    return {group: set(groups[group]["hosts"]) for group in sorted(groups)}
+
+
+def test_wrapper_builds_its_inventory_from_outputs_and_from_tags(
+    stack: Stack, tmp_path: Path
+) -> None:
+    # The acceptance test of the contract: `ecomops inventory` reads the saved
+    # `terraform output -json` unchanged, and finds the same hosts by their tags.
+    expected = {
+        "app_servers": {"ecommerce_app_az1", "ecommerce_app_az2"},
+        "az_us_east_1a": {"ecommerce_app_az1", "ecommerce_bastion_az1", "ecommerce_monitoring"},
+        "az_us_east_1b": {"ecommerce_app_az2", "ecommerce_bastion_az2"},
+        "bastions": {"ecommerce_bastion_az1", "ecommerce_bastion_az2"},
+        "monitoring": {"ecommerce_monitoring"},
+    }
+    saved = stack.workdir / "outputs.json"
+    saved.write_text(json.dumps(stack.outputs))
+    from_outputs = _ecomops_inventory(
+        stack, tmp_path, "--from", "terraform", "--outputs-file", str(saved)
+    )
+    assert _hosts(from_outputs) == expected
+    app = from_outputs["all"]["children"]["app_servers"]["hosts"]["ecommerce_app_az2"]
+    assert app["ecomops_bastion"] == "ecommerce_bastion_az2"
+    from_tags = _ecomops_inventory(
+        stack, tmp_path, "--from", "aws", "--project", "ecommerce", "--region", "us-east-1"
+    )
+    assert _hosts(from_tags) == expected
+
+
+def test_plan_after_apply_shows_no_drift(stack: Stack) -> None:
     plan = stack.terraform(
         "plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false", step="plan"
     )
-    record_property("plan_seconds", stack.timings["plan"])
     assert plan.returncode == 0, f"drift after apply (exit 2 = changes):\n{explain(plan)}"
 
 
-def test_destroy_removes_everything(stack: Stack, record_property: Any) -> None:
+def test_destroy_removes_everything(stack: Stack) -> None:
     destroy = stack.terraform(
         "destroy", "-auto-approve", "-input=false", "-no-color", step="destroy"
     )
     stack.destroyed = destroy.returncode == 0
-    record_property("destroy_seconds", stack.timings["destroy"])
     assert destroy.returncode == 0, explain(destroy)
     state = stack.terraform("state", "list", step="state")
     assert state.stdout.strip() == ""

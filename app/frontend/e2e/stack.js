@@ -49,20 +49,27 @@ function asClusterOwner(command, args) {
 }
 
 async function waitFor(url, what, { timeoutMs = 60_000, process: child } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} before it was ready`);
-    try {
-      const response = await fetch(url);
-      if (response.ok) return;
-      last = `HTTP ${response.status}`;
-    } catch (error) {
-      last = error.cause?.code ?? error.message;
+  // fetch's sockets do not keep Node's event loop alive while docker-proxy
+  // holds a fresh connection open: a referenced timer does.
+  const alive = setInterval(() => {}, 1000);
+  try {
+    const deadline = Date.now() + timeoutMs;
+    let last = 'no answer';
+    while (Date.now() < deadline) {
+      if (child && child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} before it was ready`);
+      try {
+        const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+        if (response.ok) return;
+        last = `HTTP ${response.status}`;
+      } catch (error) {
+        last = error.cause?.code ?? error.message;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    throw new Error(`${what} was not ready at ${url} within ${timeoutMs / 1000}s (last: ${last})`);
+  } finally {
+    clearInterval(alive);
   }
-  throw new Error(`${what} was not ready at ${url} within ${timeoutMs / 1000}s (last: ${last})`);
 }
 
 function startProcess(name, command, args, options, logs) {
@@ -210,11 +217,8 @@ export async function startImageStack({
   const logs = {};
   const stop = () => {
     for (const name of [names.web, names.api, names.db]) {
-      try {
-        logs[name] = [docker('logs', '--tail', '60', name)];
-      } catch {
-        // Never started.
-      }
+      const output = spawnSync('docker', ['logs', '--tail', '60', name], { encoding: 'utf8' });
+      if (output.status === 0) logs[name] = [output.stdout, output.stderr];
       spawnSync('docker', ['rm', '-f', '-v', name], { stdio: 'ignore' });
     }
     spawnSync('docker', ['network', 'rm', names.network], { stdio: 'ignore' });
@@ -223,6 +227,13 @@ export async function startImageStack({
     docker('network', 'create', names.network);
     docker('run', '-d', '--name', names.db, '--network', names.network, '--network-alias', 'db', '--user', 'postgres',
       '--entrypoint', 'bash', postgresImage, '-c', POSTGRES_SCRIPT);
+    // The backend migrates at start and gives up if the database is not there yet.
+    const deadline = Date.now() + 60_000;
+    const pgReady = ['exec', names.db, 'bash', '-c', '"$(dirname /usr/lib/postgresql/*/bin/pg_isready)/pg_isready" -q -h /tmp'];
+    while (spawnSync('docker', pgReady).status !== 0) {
+      if (Date.now() > deadline) throw new Error('PostgreSQL did not accept connections within 60s');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
     // The frontend first, as a deploy may start it: nginx must come up without the backend.
     docker('run', '-d', '--name', names.web, '--network', names.network, '-p', '127.0.0.1::3000', frontendImage);
     const admin = { email: 'e2e-staff@example.com', password: `Staff-${randomBytes(9).toString('base64url')}` };

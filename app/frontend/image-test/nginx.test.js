@@ -16,22 +16,29 @@ const prefix = `ecomops-test-frontend-${randomBytes(4).toString('hex')}`;
 const names = { network: `${prefix}-net`, web: `${prefix}-web`, api: `${prefix}-api` };
 let base;
 
-const docker = (...args) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
+const docker = (...args) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function eventually(what, check, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      last = error;
+  // fetch's sockets do not keep Node's event loop alive while docker-proxy
+  // holds a fresh connection open: a referenced timer does.
+  const alive = setInterval(() => {}, 1000);
+  try {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < deadline) {
+      try {
+        const value = await check();
+        if (value) return value;
+      } catch (error) {
+        last = error;
+      }
+      await sleep(300);
     }
-    await sleep(300);
+    throw new Error(`${what} did not happen within ${timeoutMs / 1000}s${last ? `: ${last.message}` : ''}`);
+  } finally {
+    clearInterval(alive);
   }
-  throw new Error(`${what} did not happen within ${timeoutMs / 1000}s${last ? `: ${last.message}` : ''}`);
 }
 
 // Answers every request with what it received, as JSON.
@@ -57,7 +64,7 @@ before(async () => {
   docker('run', '-d', '--name', names.web, '--network', names.network, '-p', '127.0.0.1::3000', IMAGE);
   const published = docker('port', names.web, '3000/tcp').split('\n')[0];
   base = `http://${published}`;
-  await eventually('the site answering', async () => (await fetch(`${base}/`)).ok);
+  await eventually('the site answering', async () => (await fetch(`${base}/`, { signal: AbortSignal.timeout(5000) })).ok);
 });
 
 after(() => {
@@ -99,12 +106,17 @@ describe('frontend image', () => {
     docker('run', '-d', '--name', names.api, '--network', names.network, '--network-alias', 'ecommerce-backend',
       BACKEND_IMAGE, 'python3', '-c', ECHO_SERVER);
     const echo = await eventually('nginx reaching the new backend', async () => {
-      const response = await fetch(`${base}/api/products?search=lamp&page=2`);
+      const response = await fetch(`${base}/api/products?search=lamp&page=2`, { signal: AbortSignal.timeout(5000) });
       return response.status === 200 ? response.json() : null;
     }, 45_000);
     assert.equal(echo.path, '/api/products?search=lamp&page=2');
     assert.equal(echo.host, new URL(base).host, 'the Host header keeps the port the browser used');
     assert.equal(echo.proto, 'http');
+    const behindTls = await (await fetch(`${base}/api/x`, { headers: { 'X-Forwarded-Proto': 'https' } })).json();
+    assert.equal(behindTls.proto, 'https', "the load balancer's scheme is passed on");
+    const admin = await fetch(`${base}/admin`, { redirect: 'manual' });
+    assert.equal(admin.status, 301);
+    assert.equal(admin.headers.get('location'), '/admin/');
     for (const path of ['/admin/login/', '/static/admin/css/base.css', '/media/products/a.png', '/healthz', '/readyz']) {
       const response = await fetch(`${base}${path}`);
       assert.equal(response.status, 200, path);

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import json
 import os
 import re
+import shlex
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -17,7 +19,13 @@ from ecomops.errors import EcomopsError, ExitCode
 from ecomops.events import EventTracker, HostTotals, summary_table
 from ecomops.inventory import inventory_host_names
 from ecomops.junit import write_junit
-from ecomops.runner import PlaybookRun, RunOutcome, private_data_dir, run_playbook
+from ecomops.runner import (
+    PlaybookRun,
+    RunOutcome,
+    cancel_on_signals,
+    private_data_dir,
+    run_playbook,
+)
 from ecomops.secrets import DEPLOY_VARIABLES, Redactor, missing_variables, split_secrets
 
 
@@ -71,9 +79,21 @@ def check_limit(limit: str, inventory: dict[str, Any], where: Path) -> None:
             )
 
 
+def check_ssh_config(inventory: dict[str, Any]) -> None:
+    """The ssh_config an inventory from `ecomops inventory` names must still be there."""
+    variables = (inventory.get("all") or {}).get("vars") or {}
+    words = shlex.split(str(variables.get("ansible_ssh_common_args") or ""))
+    for flag, value in itertools.pairwise(words):
+        if flag == "-F" and not Path(value).is_file():
+            raise EcomopsError(
+                f"the inventory's SSH config {value} is missing: run `ecomops inventory` again"
+            )
+
+
 def check_request(request: DeployRequest, environ: dict[str, str]) -> str:
     """Fail fast, before touching any host; returns the image tag."""
     inventory = load_inventory(request.inventory)
+    check_ssh_config(inventory)
     if request.limit:
         check_limit(request.limit, inventory, request.inventory)
     if request.serial and not re.fullmatch(r"[1-9][0-9]*%?", request.serial):
@@ -94,6 +114,8 @@ def check_request(request: DeployRequest, environ: dict[str, str]) -> str:
 
 
 def exit_code(outcome: RunOutcome, totals: dict[str, HostTotals]) -> ExitCode:
+    if outcome.status == "canceled":
+        return ExitCode.CANCELLED
     if any(t.unreachable for t in totals.values()):
         return ExitCode.UNREACHABLE
     if any(t.failed for t in totals.values()):
@@ -122,10 +144,12 @@ def deploy(
         serial=request.serial,
         env={"ECOMOPS_IMAGE_TAG": tag},
     )
-    with private_data_dir() as data_dir:
-        outcome = run_playbook(run, tracker, data_dir)
+    with cancel_on_signals() as stop, private_data_dir() as data_dir:
+        outcome = run_playbook(run, tracker, data_dir, stop)
     totals = tracker.totals()
     code = exit_code(outcome, totals)
+    if outcome.status == "canceled":
+        stderr.write("deploy cancelled by a signal: hosts may be halfway through a change\n")
     write_junit(tracker.results, request.junit)
     if code == ExitCode.TOOL_FAILED:
         stderr.write(

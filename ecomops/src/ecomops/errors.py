@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     MISSING_CREDENTIALS = 4
     TOOL_FAILED = 5
     UNHEALTHY = 6
+    CANCELLED = 130
 
 
 EXIT_CODE_HELP = """\
@@ -26,6 +27,7 @@ exit codes:
   4  missing credentials (environment variables listed in the message)
   5  an external tool failed (terraform, AWS API, ansible-playbook itself)
   6  status found something unhealthy or unanswering (load balancer, Prometheus)
+  130 cancelled by SIGINT/SIGTERM (ansible-playbook is stopped, temporary files removed)
 """
 
 

@@ -9,10 +9,14 @@ checking (which ansible-runner turns off unless told) stays on.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -71,13 +75,88 @@ def _cmdline(run: PlaybookRun) -> str:
     return " ".join(flags)
 
 
-def run_playbook(run: PlaybookRun, tracker: EventTracker, data_dir: Path) -> RunOutcome:
+@contextmanager
+def cancel_on_signals() -> Iterator[threading.Event]:
+    """SIGINT/SIGTERM (Ctrl-C, a Jenkins abort) set the event instead of killing us, so
+    ansible-runner stops ansible-playbook (which runs in its own pty session, out of reach
+    of our process group's signals) and the private data dir is still removed."""
+    stop = threading.Event()
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in previous:
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _children(pid: int) -> list[int]:
+    """Direct children of `pid`, from /proc (the control node is Linux)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # The command name in parentheses may hold spaces: split after its closing one.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _runs_ansible(pid: int) -> bool:
+    try:
+        return b"ansible-playbook" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+class _Canceller:
+    """ansible-runner's cancel_callback. Once `stop` is set, ansible-playbook first gets
+    SIGINT, on which it stops its workers itself; after `grace` seconds ansible-runner
+    SIGKILLs its process group. Workers have their own sessions (ansible calls setsid), so
+    those seen at the first signal are killed too, lest they finish their task unattended."""
+
+    def __init__(self, stop: threading.Event, grace: float = 10) -> None:
+        self.stop = stop
+        self.grace = grace
+        self.signalled_at: float | None = None
+        self.workers: list[int] = []
+
+    def __call__(self) -> bool:
+        if not self.stop.is_set():
+            return False
+        if self.signalled_at is None:
+            self.signalled_at = time.monotonic()
+            for main in _children(os.getpid()):
+                if not _runs_ansible(main):
+                    continue
+                self.workers += _children(main)
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(main, signal.SIGINT)
+            return False
+        return time.monotonic() - self.signalled_at > self.grace
+
+    def kill_leftovers(self) -> None:
+        for pid in self.workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def run_playbook(
+    run: PlaybookRun,
+    tracker: EventTracker,
+    data_dir: Path,
+    stop: threading.Event | None = None,
+) -> RunOutcome:
     """Run the playbook, feeding every event to `tracker`; secrets come from our environment."""
     return _run(
         tracker,
         data_dir,
         run.project_dir,
         run.env,
+        stop=stop,
         playbook=str(run.playbook),
         inventory=str(run.inventory),
         limit=run.limit,
@@ -114,6 +193,7 @@ def _run(
     data_dir: Path,
     project_dir: Path,
     env: Mapping[str, str],
+    stop: threading.Event | None = None,
     **kwargs: Any,
 ) -> RunOutcome:
     _, secrets = split_secrets(os.environ)
@@ -125,6 +205,7 @@ def _run(
         "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
         **env,
     }
+    canceller = _Canceller(stop) if stop is not None else None
     runner = init_runner(
         private_data_dir=str(data_dir),
         project_dir=str(project_dir),
@@ -137,13 +218,21 @@ def _run(
         rotate_artifacts=1,
         ident="run",
         quiet=True,
+        cancel_callback=canceller,
+        # How often ansible-runner looks at the cancel callback while output is quiet.
+        settings={"pexpect_timeout": 1},
         **kwargs,
     )
     runner.config.env, _ = split_secrets(runner.config.env)
     runner.config.command = [sys.executable, "-m", "ecomops.handoff", *runner.config.command]
-    runner.run()
+    try:
+        runner.run()
+    finally:
+        if canceller is not None:
+            canceller.kill_leftovers()
     tail = ""
     stdout = Path(runner.config.artifact_dir) / "stdout"
     if stdout.exists():
         tail = "\n".join(stdout.read_text(errors="replace").splitlines()[-30:])
-    return RunOutcome(status=runner.status, rc=runner.rc, output_tail=tail)
+    status = "canceled" if stop is not None and stop.is_set() else runner.status
+    return RunOutcome(status=status, rc=runner.rc, output_tail=tail)

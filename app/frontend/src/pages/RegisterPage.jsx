@@ -41,7 +41,7 @@ export function RegisterPage() {
   return (
     <section className="narrow" aria-labelledby="register-title">
       <h1 id="register-title">Create an account</h1>
-      <form className="form" onSubmit={submit} noValidate={false}>
+      <form className="form" onSubmit={submit}>
         <ErrorMessage error={error} title="The account was not created" />
         <div className="form-grid">
           <Field label="First name" name="first_name" autoComplete="given-name" value={values.first_name} onChange={set('first_name')} />

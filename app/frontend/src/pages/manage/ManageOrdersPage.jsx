@@ -5,7 +5,7 @@ import { EmptyState, ErrorMessage, Loading, Notice } from '../../components/Stat
 import { useDocumentTitle } from '../../hooks/useDocumentTitle.js';
 import { OrderSearch, useOrders } from '../OrdersPage.jsx';
 
-// Only paid or shipped orders can be handed over; the backend enforces the same.
+// Only orders that were paid (and maybe shipped) can be handed over to the customer.
 const DELIVERABLE = new Set(['paid', 'shipped']);
 
 export function ManageOrdersPage() {

@@ -1,0 +1,57 @@
+"""What the deploy promises on each app server, checked from inside the host."""
+
+import json
+
+import pytest
+
+REGISTRY = "molecule-registry:5000"
+TAG = "molecule-1"
+FIRST_HOST = "molecule-app-1"
+
+
+def container(host, name):
+    return json.loads(host.check_output(f"docker inspect {name}"))[0]
+
+
+@pytest.mark.parametrize("name", ["ecommerce-backend", "ecommerce-frontend"])
+def test_container_runs_the_release_from_the_registry_and_is_healthy(host, name):
+    info = container(host, name)
+    assert info["Config"]["Image"] == f"{REGISTRY}/{name}:{TAG}"
+    assert info["State"]["Running"]
+    assert info["State"]["Health"]["Status"] == "healthy"
+    assert info["HostConfig"]["RestartPolicy"]["Name"] == "unless-stopped"
+
+
+def test_frontend_answers_health_through_the_backend(host):
+    body = host.check_output("curl -fsS http://localhost:3000/healthz")
+    assert json.loads(body)["role"] == "backend"
+
+
+@pytest.mark.parametrize("port", [3000, 8000])
+def test_ports_are_published_on_the_host(host, port):
+    assert host.socket(f"tcp://0.0.0.0:{port}").is_listening
+
+
+def test_env_file_holds_the_secrets_for_root_only(host):
+    env = host.file("/opt/ecommerce/ecommerce.env")
+    assert (env.user, env.group, env.mode) == ("root", "root", 0o600)
+    assert "DB_PASSWORD=molecule-db-password" in env.content_string
+    assert host.file("/opt/ecommerce").mode == 0o700
+
+
+def test_backend_received_its_settings(host):
+    assert host.check_output("docker exec ecommerce-backend printenv DB_HOST") == "db.molecule.test"
+    allowed = host.check_output("docker exec ecommerce-backend printenv DJANGO_ALLOWED_HOSTS")
+    assert "ecommerce-backend" in allowed.split(",")
+    assert "latest" not in host.file("/opt/ecommerce/docker-compose.yml").content_string
+
+
+def test_migrations_ran_on_the_first_app_server_only(host):
+    ran = host.run("docker exec ecommerce-backend test -f /tmp/migrated").rc == 0
+    assert ran == (host.backend.get_hostname() == FIRST_HOST)
+
+
+def test_no_registry_credentials_are_left_behind(host):
+    config = host.file("/root/.docker/config.json")
+    if config.exists:
+        assert REGISTRY not in json.loads(config.content_string).get("auths", {})
