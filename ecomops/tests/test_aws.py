@@ -173,6 +173,16 @@ def test_an_az_without_bastion_is_named(moto):
     assert "database: expected an object" in done.stderr
 
 
+def test_a_project_without_instances_says_where_it_looked(moto):
+    done = run_cli(
+        "inventory", "--from", "aws", "--project", "nothing", "--region", "us-east-1", "-o", "-",
+        env=moto,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "no running instance tagged Project=nothing" in done.stderr
+    assert "us-east-1" in done.stderr
+
+
 def test_missing_aws_credentials_exit_4(moto, tmp_path):
     env = {
         **moto,

@@ -111,6 +111,14 @@ def test_junit_has_one_case_per_host_and_task(tracker):
     assert list(cases[("web1", "Record events : Change something")]) == []
 
 
+def test_handlers_get_their_own_progress_line():
+    progress = io.StringIO()
+    EventTracker(progress).handle(
+        {"event": "playbook_on_handler_task_start", "event_data": {"task": "Reload sshd"}}
+    )
+    assert progress.getvalue().endswith("HANDLER Reload sshd\n")
+
+
 def test_verbose_mode_echoes_ansible_output(events):
     progress = io.StringIO()
     tracker = EventTracker(progress, verbose=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,38 @@ def initialized() -> Path:
     result = terraform("init", "-backend=false", "-input=false", "-no-color")
     assert result.returncode == 0, explain(result)
     return TF_DIR
+
+
+@dataclass
+class UnitRun:
+    """`terraform test` started in the background: it needs CPU while the moto
+    apply mostly waits, so the two overlap."""
+
+    process: subprocess.Popen[bytes]
+    junit: Path
+    log: Path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def unit_run(
+    request: pytest.FixtureRequest, initialized: Path, reports: Path
+) -> Iterator[UnitRun | None]:
+    if not any(item.name.startswith("test_unit[") for item in request.session.items):
+        yield None
+        return
+    junit, log = reports / "unit.xml", reports / "unit.log"
+    junit.unlink(missing_ok=True)
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            ["terraform", "test", f"-junit-xml={junit}", "-no-color"],
+            cwd=TF_DIR,
+            env=terraform_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield UnitRun(process, junit, log)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

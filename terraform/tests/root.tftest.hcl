@@ -166,6 +166,16 @@ run "az_count_and_single_nat_gateway" {
     single_nat_gateway = true
     app_count          = 3
     ami_id             = "ami-0123456789abcdef0"
+    vpc_cidr           = "10.20.0.0/16"
+  }
+
+  assert {
+    condition = module.vpc.subnet_cidr_blocks == {
+      public   = ["10.20.1.0/24", "10.20.2.0/24", "10.20.3.0/24"]
+      private  = ["10.20.11.0/24", "10.20.12.0/24", "10.20.13.0/24"]
+      database = ["10.20.21.0/24", "10.20.22.0/24", "10.20.23.0/24"]
+    }
+    error_message = "Subnets are carved from vpc_cidr: public 1..N, private 11..N+10, database 21..N+20."
   }
 
   assert {

@@ -4,12 +4,15 @@ created through the AWS API, plan again (no drift), destroy.
 moto runs on a free 127.0.0.1 port and the AWS SDK inside the provider is
 pointed at it with AWS_ENDPOINT_URL, so the real provider block is used
 unchanged. tests/moto/ holds the only overrides: ignore_changes for
-attributes moto does not read back (see its README).
+attributes moto does not read back (see its README). The state is kept the
+way README.md tells a team to: S3 backend from backend.s3.tfbackend.example,
+with its S3 lock file.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -81,6 +84,19 @@ class Stack:
     timings: dict[str, float] = field(default_factory=dict)
     destroyed: bool = False
 
+    @property
+    def backend(self) -> dict[str, str]:
+        text = (TF_DIR / "backend.s3.tfbackend.example").read_text()
+        return dict(re.findall(r'^(\w+)\s*=\s*"([^"]*)"', text, flags=re.MULTILINE))
+
+    @property
+    def state_bucket(self) -> str:
+        return self.backend["bucket"]
+
+    @property
+    def state_key(self) -> str:
+        return self.backend["key"]
+
     def client(self, service: str) -> Any:
         return boto3.client(
             service,
@@ -125,8 +141,23 @@ def stack(
     env.pop("AWS_PROFILE", None)
     stack = Stack(workdir=workdir, env=env, endpoint=moto)
     stack.client("ec2").create_key_pair(KeyName=KEY_NAME)
+    s3 = stack.client("s3")
+    s3.create_bucket(Bucket=stack.state_bucket)
+    s3.put_bucket_versioning(
+        Bucket=stack.state_bucket, VersioningConfiguration={"Status": "Enabled"}
+    )
+    shutil.copy(TF_DIR / "backend.s3.tfbackend.example", workdir / "backend.s3.tfbackend")
+    (workdir / "backend_override.tf").write_text('terraform {\n  backend "s3" {}\n}\n')
 
-    init = stack.terraform("init", "-input=false", "-no-color", step="init")
+    init = stack.terraform(
+        "init",
+        "-input=false",
+        "-no-color",
+        "-backend-config=backend.s3.tfbackend",
+        # moto answers on 127.0.0.1, not on <bucket>.s3.amazonaws.com.
+        "-backend-config=use_path_style=true",
+        step="init",
+    )
     assert init.returncode == 0, explain(init)
     apply = stack.terraform("apply", "-auto-approve", "-input=false", "-no-color", step="apply")
     assert apply.returncode == 0, explain(apply)
@@ -399,10 +430,27 @@ def test_wrapper_builds_its_inventory_from_outputs_and_from_tags(
     assert _hosts(from_tags) == expected
 
 
+def test_state_is_in_s3_and_locked_while_in_use(stack: Stack) -> None:
+    s3 = stack.client("s3")
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket=stack.state_bucket)["Contents"]}
+    assert keys == {stack.state_key}, "the state, and no lock left behind"
+    assert not list(stack.workdir.glob("*.tfstate")), "no local state next to the S3 backend"
+    # Someone else's run holds the lock: ours must refuse to touch the state.
+    lock = f"{stack.state_key}.tflock"
+    s3.put_object(Bucket=stack.state_bucket, Key=lock, Body=b'{"ID": "1", "Who": "ci@elsewhere"}')
+    try:
+        plan = stack.terraform(
+            "plan", "-input=false", "-no-color", "-lock-timeout=0s", step="plan_locked"
+        )
+    finally:
+        s3.delete_object(Bucket=stack.state_bucket, Key=lock)
+    assert plan.returncode == 1, explain(plan)
+    assert "Error acquiring the state lock" in plan.stderr
+    assert "ci@elsewhere" in plan.stderr
+
+
 def test_plan_after_apply_shows_no_drift(stack: Stack) -> None:
-    plan = stack.terraform(
-        "plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false", step="plan"
-    )
+    plan = stack.terraform("plan", "-detailed-exitcode", "-input=false", "-no-color", step="plan")
     assert plan.returncode == 0, f"drift after apply (exit 2 = changes):\n{explain(plan)}"
 
 

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TF_DIR, explain, terraform
+from conftest import ROOT, TF_DIR, UnitRun, explain, terraform
 
 UNIT_TEST_FILES = sorted((TF_DIR / "tests").glob("*.tftest.hcl"))
 UNIT_RUNS = [
@@ -33,20 +33,20 @@ def test_configuration_is_valid(initialized: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def unit_results(initialized: Path, reports: Path) -> dict[tuple[str, str], str | None]:
-    """Runs every *.tftest.hcl once; maps (file, run) to None (passed) or the failure text."""
-    junit = reports / "unit.xml"
-    junit.unlink(missing_ok=True)
-    result = terraform("test", f"-junit-xml={junit}", "-no-color", timeout=900)
-    assert junit.is_file(), explain(result)
-    outcomes: dict[tuple[str, str], str | None] = {}
+def unit_results(unit_run: UnitRun | None) -> dict[tuple[str, str], str | None]:
+    """Maps each (file, run) of `terraform test` to None (passed) or what went wrong."""
+    assert unit_run is not None
+    returncode = unit_run.process.wait(timeout=900)
+    log = unit_run.log.read_text()
+    assert unit_run.junit.is_file(), f"exit {returncode}\n{log[-4000:]}"
     bad = {"failure", "error", "skipped"}
-    for case in ET.parse(junit).getroot().iter("testcase"):  # noqa: S314 - terraform's own report
+    outcomes: dict[tuple[str, str], str | None] = {}
+    for case in ET.parse(unit_run.junit).getroot().iter("testcase"):  # noqa: S314 - our own file
         problem = next((child for child in case if child.tag in bad), None)
         text = None if problem is None else f"{problem.tag}: {problem.get('message')}"
         outcomes[(Path(case.get("classname", "")).name, case.get("name", ""))] = text
-    if result.returncode != 0 and all(text is None for text in outcomes.values()):
-        pytest.fail(explain(result))
+    if returncode != 0 and all(text is None for text in outcomes.values()):
+        pytest.fail(f"terraform test exited {returncode}:\n{log[-4000:]}")
     return outcomes
 
 

@@ -287,6 +287,7 @@ describe('storefront', () => {
     const phone = await newPage({ width: 390, height: 844 });
     await phone.goto('/');
     await phone.getByRole('heading', { name: 'Catalogue' }).waitFor();
+    await phone.getByText(/^\d+ products?$/).waitFor();
     const menu = phone.getByRole('button', { name: 'Menu' });
     assert.equal(await menu.getAttribute('aria-expanded'), 'false');
     await menu.click();

@@ -99,6 +99,11 @@ def _load_balancer(elbv2: Any, project: str) -> dict[str, Any] | None:
 def discover_document(session: boto3.Session, project: str, ssh_user: str) -> dict[str, Any]:
     """The contract document as Terraform would have written it, from live AWS state."""
     found = call(lambda: _instances(session.client("ec2"), project))
+    if not any(found.values()):
+        raise EcomopsError(
+            f"no running instance tagged Project={project} and Role=bastion/app/monitoring in "
+            f"{session.region_name}: check --project and --region, or run `ecomops provision`"
+        )
     monitoring = found.pop("monitoring")
     return {
         "schema": 1,

@@ -152,7 +152,14 @@ def build_parser() -> argparse.ArgumentParser:
         ("provision", "terraform init, plan to a file, apply that plan"),
         ("destroy", "terraform destroy (needs --confirm)"),
     ):
-        tf = sub.add_parser(name, parents=[common], help=text, description=text)
+        tf = sub.add_parser(
+            name,
+            parents=[common],
+            help=text,
+            description=text,
+            epilog=EXIT_CODE_HELP,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         tf.add_argument("--terraform-dir", type=Path, help="default: terraform/ in the repository")
         tf.add_argument("--var-file", type=Path, action="append", default=[], help="tfvars file")
         if name == "provision":
@@ -171,11 +178,10 @@ def _inventory(args: argparse.Namespace, root: Path) -> None:
         args.region,
         args.ssh_user,
     )
-    identity = args.ssh_key or (
-        Path(contract.ssh_private_key_file) if contract.ssh_private_key_file else None
-    )
-    if identity is not None and not identity.is_absolute():
-        identity = root / identity
+    # A key named on our command line is relative to the cwd, one in the contract to the repo.
+    identity = args.ssh_key.resolve() if args.ssh_key else None
+    if identity is None and contract.ssh_private_key_file:
+        identity = root / contract.ssh_private_key_file
     ssh = SshFiles.under(args.ssh_dir or root / ".cache" / "ssh", identity)
     write_ssh_files(contract, ssh, source)
     text = render_inventory(build_inventory(contract, ssh), args.format)
@@ -263,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code
     except KeyboardInterrupt:
         sys.stderr.write(f"ecomops {args.command}: interrupted\n")
-        return 130
+        return ExitCode.CANCELLED
 
 
 if __name__ == "__main__":

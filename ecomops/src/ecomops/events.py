@@ -98,6 +98,8 @@ class EventTracker:
             self._say(f"PLAY {data.get('play', '')}")
         elif kind == "playbook_on_task_start":
             self._say(f"TASK {data.get('task', '')}")
+        elif kind == "playbook_on_handler_task_start":
+            self._say(f"HANDLER {data.get('task', '')}")
         elif kind == "runner_on_start":
             self._started_at[(data.get("host", ""), data.get("task_uuid", ""))] = self.clock()
         elif kind in _RESULT_STATUS:

@@ -5,6 +5,7 @@ without the settings the env file must provide; `frontend` answers on 3000 and
 proxies /healthz to http://ecommerce-backend:8000 as the real nginx does.
 """
 
+import json
 import os
 import sys
 import urllib.request
@@ -12,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROLE = os.environ.get("STANDIN_ROLE", "backend")
+RELEASE = os.environ.get("STANDIN_RELEASE", "unknown")
 PORT = 8000 if ROLE == "backend" else 3000
 # Per container: each host's backend has its own, so a test can tell which
 # host ran the migrations.
@@ -24,7 +26,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.path != "/healthz":
             self.reply(404, b"not found\n")
         elif ROLE == "backend":
-            self.reply(200, b'{"status": "ok", "role": "backend"}\n')
+            body = json.dumps({"status": "ok", "role": ROLE, "release": RELEASE})
+            self.reply(200, body.encode() + b"\n")
         else:
             upstream = "http://ecommerce-backend:8000/healthz"
             try:

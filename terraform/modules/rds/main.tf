@@ -6,8 +6,10 @@ resource "aws_db_subnet_group" "this" {
   tags = merge(var.tags, { Name = var.identifier })
 }
 
+# A name prefix, so that a new family (major upgrade) can be created before
+# the old group is released.
 resource "aws_db_parameter_group" "this" {
-  name        = "${var.identifier}-postgres${var.engine_version}"
+  name_prefix = "${var.identifier}-postgres${var.engine_version}-"
   family      = "postgres${var.engine_version}"
   description = "PostgreSQL ${var.engine_version} settings of ${var.identifier}"
 

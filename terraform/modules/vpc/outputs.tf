@@ -32,6 +32,15 @@ output "database_subnet_ids" {
   value       = aws_subnet.database[*].id
 }
 
+output "subnet_cidr_blocks" {
+  description = "CIDR blocks of the subnets per tier (public, private, database), in AZ order."
+  value = {
+    public   = aws_subnet.public[*].cidr_block
+    private  = aws_subnet.private[*].cidr_block
+    database = aws_subnet.database[*].cidr_block
+  }
+}
+
 output "nat_gateway_ids" {
   description = "IDs of the NAT gateways (one per AZ, or one in all with single_nat_gateway)."
   value       = aws_nat_gateway.this[*].id

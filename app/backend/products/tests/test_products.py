@@ -150,3 +150,14 @@ def test_oversized_request_body_is_413_not_500(anon_client, settings):
     response = anon_client.post("/api/auth/register", body, content_type="application/json")
     assert response.status_code == 413
     assert "too large" in response.json()["detail"]
+
+
+def test_image_urls_are_site_relative(anon_client, staff_client):
+    staff_client.post(
+        "/api/products",
+        {"name": "Desk", "price": "1.00", "stock": 1, "image": png_upload()},
+        format="multipart",
+    )
+    image = anon_client.get("/api/products").json()["results"][0]["image"]
+    assert image.startswith("/media/products/")
+    assert anon_client.get(image).status_code == 200
