@@ -113,11 +113,11 @@ def test_racing_entrypoints_migrate_exactly_once_and_all_become_ready(pg_cluster
     assert "applied" not in logs["waiter"]
 
 
-def manage(pg_cluster, dbname, tmp_path, *args, timeout=60):
+def manage(pg_cluster, dbname, tmp_path, *args, timeout=60, **env):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BACKEND,
-        env=backend_env(pg_cluster, dbname, tmp_path),
+        env=backend_env(pg_cluster, dbname, tmp_path, **env),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -141,6 +141,23 @@ def test_waiting_without_migrations_gives_up_with_a_clear_message(pg_cluster, tm
     assert result.returncode == 1
     assert "Run `python manage.py migrate_once` on one host" in result.stderr
     assert time.monotonic() - started < 30
+
+
+def test_migrate_once_waits_for_the_database_then_gives_up_clearly(pg_cluster, tmp_path):
+    started = time.monotonic()
+    result = manage(
+        pg_cluster,
+        "x",
+        tmp_path,
+        "migrate_once",
+        "--db-timeout",
+        "2",
+        DB_HOST="127.0.0.1",
+        DB_PORT=str(free_port()),
+    )
+    assert result.returncode == 1
+    assert "Database unreachable after 2s" in result.stderr
+    assert 2 <= time.monotonic() - started < 30
 
 
 READYZ_PROBE = (
