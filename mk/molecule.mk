@@ -1,11 +1,11 @@
 # Molecule: every scenario under molecule/ (the roles' own: docker, node_exporter,
 # ecommerce_app, prometheus, grafana, bastion, ...), each the full create/
-# converge/idempotence/verify/destroy sequence, a few at a time. Per-scenario
+# converge/idempotence/verify/destroy sequence, three at a time. Per-scenario
 # wall times are printed and kept in the JUnit report; each scenario's log lands
 # in reports/molecule/<scenario>.log.
 #   make test-molecule MOLECULE_SCENARIOS="docker node_exporter" MOLECULE_JOBS=1
 
-MOLECULE_JOBS      ?= 2
+MOLECULE_JOBS      ?= 3
 MOLECULE_SCENARIOS ?=
 
 .PHONY: test-molecule

@@ -81,7 +81,7 @@ def junit(results: list[Result], total: float) -> ET.ElementTree:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("scenarios", nargs="*", help="scenarios to run (default: all)")
-    parser.add_argument("--jobs", type=int, default=2, help="scenarios run at once (default 2)")
+    parser.add_argument("--jobs", type=int, default=3, help="scenarios run at once (default 3)")
     parser.add_argument("--junit", type=Path, help="write a JUnit report here")
     parser.add_argument("--logs", type=Path, default=Path("reports/molecule"), help="log folder")
     args = parser.parse_args(argv)

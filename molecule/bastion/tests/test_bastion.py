@@ -89,9 +89,12 @@ def test_tunnels_to_other_ports_are_prohibited(host: Any, address: str) -> None:
     result = ssh("-W", "127.0.0.1:9090", f"ops@{address}")
     assert result.returncode != 0
     assert "forwarding failed" in result.stderr
-    # The refusal is sshd's policy, not a closed port.
-    log = host.check_output("journalctl --unit ssh --no-pager --output cat")
-    assert "to connect to host 127.0.0.1 port 9090, but the request was denied" in log
+    # The refusal is sshd's policy, not a closed port (the journal may lag a little).
+    denial = "to connect to host 127.0.0.1 port 9090, but the request was denied"
+    deadline = time.monotonic() + 15
+    while denial not in host.check_output("journalctl --unit ssh --no-pager --output cat"):
+        assert time.monotonic() < deadline, f"sshd never logged: {denial}"
+        time.sleep(1)
 
 
 def test_remote_forwarding_is_refused(address: str) -> None:
