@@ -34,6 +34,7 @@ lab-deploy: ## Inventory from .lab/outputs.json, then `ecomops deploy` (lab must
 
 lab: lab-push ## Deploy the whole stack to the local lab (APP_HOSTS=2 by default)
 	@$(MAKE) lab-deploy
+	@$(LAB_PY) seed
 	@$(LAB_PY) info
 
 lab-down: venv ## Remove every ecomops-lab-* container, network, volume and .lab/

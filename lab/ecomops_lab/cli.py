@@ -6,6 +6,7 @@ import argparse
 import fcntl
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,8 +38,23 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("down", help="remove every ecomops-lab-* container, network, volume and .lab/")
     push = sub.add_parser("push", help="push the application images to the lab registry")
     push.add_argument("--tag", default=os.environ.get("IMAGE_TAG", "dev"))
+    sub.add_parser("seed", help="load the demo catalogue (idempotent) through the first app host")
     sub.add_parser("info", help="print where to look (never a secret)")
     return parser
+
+
+def seed_catalogue(lab: LabDir) -> None:
+    """A demo shop has products: the backend's own idempotent command, on the first host."""
+    outputs = json.loads(lab.outputs.read_text())
+    first = outputs["app_servers"][0]["name"]
+    run = subprocess.run(
+        ["ssh", "-F", str(lab.ssh_config), "-o", "BatchMode=yes", first,
+         "sudo docker exec ecommerce-backend python manage.py seed_catalogue"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    if run.returncode != 0:
+        raise LabError(f"seed_catalogue on {first} failed: {run.stderr.strip()[-500:]}")
+    print(f"lab: demo catalogue loaded through {first}")
 
 
 def _info(lab: LabDir) -> str:
@@ -104,6 +120,8 @@ def _run(args: argparse.Namespace, lab: LabDir) -> int:
             env["ECOMOPS_REGISTRY_PASSWORD"],
             args.tag,
         )
+    elif args.command == "seed":
+        seed_catalogue(lab)
     elif args.command == "info":
         if not lab.outputs.exists():
             raise LabError("the lab is not up: run 'make lab'")

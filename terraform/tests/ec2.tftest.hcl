@@ -182,3 +182,17 @@ run "ami_id_must_be_an_ami" {
 
   expect_failures = [var.ami_id]
 }
+
+run "one_private_subnet_per_az" {
+  command = plan
+
+  module {
+    source = "./modules/ec2"
+  }
+
+  variables {
+    private_subnet_ids = ["subnet-0bbbbbbbbbbbbbbb1"]
+  }
+
+  expect_failures = [var.private_subnet_ids]
+}

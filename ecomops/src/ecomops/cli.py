@@ -40,8 +40,9 @@ examples:
 
 secrets come from the environment only (never arguments): ECOMOPS_REGISTRY,
 ECOMOPS_REGISTRY_USER, ECOMOPS_REGISTRY_PASSWORD, ECOMOPS_DB_PASSWORD,
-ECOMOPS_DJANGO_SECRET_KEY, ECOMOPS_GRAFANA_ADMIN_PASSWORD; ECOMOPS_IMAGE_TAG
-may replace --image-tag.
+ECOMOPS_DJANGO_SECRET_KEY, ECOMOPS_GRAFANA_ADMIN_PASSWORD (or ansible-vault, with
+ANSIBLE_VAULT_PASSWORD_FILE set); ECOMOPS_IMAGE_TAG may replace --image-tag;
+ECOMOPS_SSH_KEY may replace --ssh-key.
 """
 
 

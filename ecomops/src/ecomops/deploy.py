@@ -28,6 +28,8 @@ from ecomops.runner import (
 )
 from ecomops.secrets import DEPLOY_VARIABLES, Redactor, missing_variables, split_secrets
 
+VAULT_VARIABLES = ("ANSIBLE_VAULT_PASSWORD_FILE", "ANSIBLE_VAULT_IDENTITY_LIST")
+
 
 @dataclass(frozen=True)
 class DeployRequest:
@@ -101,10 +103,13 @@ def check_request(request: DeployRequest, environ: dict[str, str]) -> str:
     if not request.playbook.is_file():
         raise EcomopsError(f"no playbook at {request.playbook}")
     missing = missing_variables(environ, DEPLOY_VARIABLES)
-    if missing:
+    # With a vault password configured the secrets may come from ansible-vault instead.
+    vault = any(environ.get(name) for name in VAULT_VARIABLES)
+    if missing and not vault:
         raise EcomopsError(
             f"missing credentials: set {', '.join(missing)} in the environment "
-            "(Jenkins: withCredentials bindings; locally: the lab's .lab/env)",
+            "(Jenkins: withCredentials bindings; locally: the lab's .lab/env), "
+            "or point ANSIBLE_VAULT_PASSWORD_FILE at the vault that holds them",
             ExitCode.MISSING_CREDENTIALS,
         )
     tag = request.image_tag or environ.get("ECOMOPS_IMAGE_TAG")

@@ -172,7 +172,7 @@ def version_checks(project_dir: Path, inventory_path: Path) -> list[Check]:
             data_dir,
         )
     checks = []
-    for result in tracker.results:
+    for result in sorted(tracker.results, key=lambda r: r.host):
         if result.status == "unreachable":
             checks.append(Check("version", result.host, False, "unreachable"))
         else:

@@ -21,11 +21,21 @@ variable "azs" {
 variable "public_subnet_ids" {
   description = "Public subnets, one per AZ: one bastion in each."
   type        = list(string)
+
+  validation {
+    condition     = length(var.public_subnet_ids) == length(var.azs)
+    error_message = "public_subnet_ids must hold one subnet per entry of azs, in the same order."
+  }
 }
 
 variable "private_subnet_ids" {
   description = "Private subnets, one per AZ: the app servers are spread over them."
   type        = list(string)
+
+  validation {
+    condition     = length(var.private_subnet_ids) == length(var.azs)
+    error_message = "private_subnet_ids must hold one subnet per entry of azs, in the same order."
+  }
 }
 
 variable "app_security_group_id" {
