@@ -259,7 +259,7 @@ def test_deploy_through_the_bastion_with_secrets_only_on_the_host(lab):
 
 
 def test_an_unreachable_host_exits_3_and_is_an_error_in_junit(lab):
-    done, _, junit = deploy(lab, "--serial", "2")
+    done, _, junit = deploy(lab, "--serial", "2", "--tags", "secrets")
     assert done.returncode == 3, done.stderr
     table = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines()[1:-1]}
     assert table["wrapper_gone"][3] == "1"  # UNREACHABLE column
@@ -291,6 +291,7 @@ def test_ansible_runner_files_hold_no_secret(lab, tmp_path, monkeypatch):
         playbook=SMOKE,
         inventory=lab.inventory,
         limit="wrapper_app",
+        tags="secrets",
         env={"ECOMOPS_IMAGE_TAG": "0123abcd"},
     )
     outcome = run_playbook(run, EventTracker(None), data_dir)

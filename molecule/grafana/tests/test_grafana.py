@@ -75,6 +75,7 @@ def test_dashboard_provider_reads_the_generated_folder(host: Any) -> None:
 
 
 def test_one_well_formed_dashboard_per_app_server(host: Any) -> None:
+    # prepare.yml left the dashboard of a retired host: it must be gone.
     files = host.check_output(f"ls {DASHBOARDS}").split()
     assert sorted(files) == sorted(f"{name}.json" for name in APP_SERVERS)
     uids = set()
