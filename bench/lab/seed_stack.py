@@ -11,6 +11,7 @@ started again afterwards.
 from __future__ import annotations
 
 import io
+import os
 import shlex
 import subprocess
 import tarfile
@@ -99,7 +100,7 @@ def on_apps(view: LabView, script: str, *args: str, stdin: str = "") -> None:
 
 @contextmanager
 def deployed(view: LabView) -> Iterator[None]:
-    tag = view.env.get("ECOMOPS_IMAGE_TAG", "dev")
+    tag = os.environ.get("ECOMOPS_IMAGE_TAG", "dev")
     build_image(tag)
     registry.push(
         view.env["LAB_REGISTRY_PUSH"],
