@@ -8,6 +8,7 @@ Exit status: 0 when every scenario passed, 1 otherwise.
 """
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -18,6 +19,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 TAIL_LINES = 80
+# Logs and JUnit text are read as plain files: no terminal colours.
+PLAIN_OUTPUT = {
+    "NO_COLOR": "1",
+    "ANSIBLE_NOCOLOR": "1",
+    "ANSIBLE_FORCE_COLOR": "0",
+    "PY_COLORS": "0",
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,7 @@ def run(scenario: str, logs: Path) -> Result:
         returncode = subprocess.call(
             ["molecule", "test", "--scenario-name", scenario, "--no-command-borders"],
             cwd=HERE.parent,
+            env={**os.environ, **PLAIN_OUTPUT},
             stdout=out,
             stderr=subprocess.STDOUT,
         )
