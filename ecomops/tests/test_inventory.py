@@ -23,6 +23,7 @@ def test_app_servers_jump_through_the_bastion_of_their_az(outputs, tmp_path):
     app2 = children["app_servers"]["hosts"]["ecommerce_app_az2"]
     assert app2["ansible_host"] == "10.0.12.81"
     assert app2["ecomops_bastion"] == "ecommerce_bastion_az2"
+    assert app2["ecomops_instance_id"].startswith("i-")
     assert app2["ansible_ssh_common_args"] == (
         f"-F {tmp_path}/config -o ProxyJump=ecommerce_bastion_az2"
     )

@@ -61,6 +61,8 @@ def build_inventory(contract: Contract, ssh: SshFiles) -> dict[str, Any]:
         app_servers[app.name] = {
             **_host_vars(app, app.private_ip, 22),
             "ecomops_bastion": bastion.name,
+            # The ALB's target group registers instances by id (lb_member, rolling deploys).
+            **({"ecomops_instance_id": app.instance_id} if app.instance_id else {}),
             "ansible_ssh_common_args": f"{ssh_args} -o ProxyJump={bastion.name}",
         }
     mon = contract.monitoring
