@@ -46,7 +46,9 @@ def test_migrations_ran_on_the_first_app_host_only(
         hosts = {
             t.get("host")
             for t in run.report.get("tasks", [])
-            if "migrat" in str(t.get("task", t.get("name", ""))).lower()
+            if "migrat" in str(t.get("task", "")).lower()
+            # run_once tasks are listed as skipped on the hosts they did not run on
+            and t.get("status") in {"ok", "changed"}
         }
         assert hosts == {first_app}, f"migration tasks ran on {hosts}"
 
