@@ -19,6 +19,7 @@ from ecomops.errors import EcomopsError, ExitCode
 from ecomops.events import EventTracker, HostTotals, summary_table
 from ecomops.inventory import inventory_host_names
 from ecomops.junit import write_junit
+from ecomops.lock import deploy_lock
 from ecomops.runner import (
     PlaybookRun,
     RunOutcome,
@@ -149,7 +150,12 @@ def deploy(
         serial=request.serial,
         env={"ECOMOPS_IMAGE_TAG": tag},
     )
-    with cancel_on_signals() as stop, private_data_dir() as data_dir:
+    lock = request.project_dir / ".cache" / "deploy.lock"
+    with (
+        deploy_lock(lock, stderr),
+        cancel_on_signals() as stop,
+        private_data_dir() as data_dir,
+    ):
         outcome = run_playbook(run, tracker, data_dir, stop)
     totals = tracker.totals()
     code = exit_code(outcome, totals)
