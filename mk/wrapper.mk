@@ -82,9 +82,9 @@ ci-configure: venv ## Jenkins Configure: inventory, then `ecomops deploy --image
 	$(ECOMOPS) inventory --from $(CI_INVENTORY_FROM)
 	@$(CI_ENV) $(ECOMOPS) deploy --image-tag $(IMAGE_TAG) --junit $(REPORTS)/deploy.xml
 
-ci-smoke: venv ## Jenkins Smoke: load balancer, Prometheus targets, versions per host
+ci-smoke: venv ## Jenkins Smoke: load balancer, Prometheus targets, versions per host (waits up to 2 min)
 	@mkdir -p $(REPORTS)
-	$(ECOMOPS) status --json | tee $(REPORTS)/status.json
+	$(ECOMOPS) status --wait 120 --json | tee $(REPORTS)/status.json
 
 ci-logout: ## Forget registry credentials (also run by Jenkins' post)
 	@if [ -d $(CI_DOCKER_CONFIG) ]; then \

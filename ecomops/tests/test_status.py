@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run_cli
+from conftest import ECOMOPS, ROOT, run_cli
 from ecomops.status import parse_docker_inspect, parse_prometheus_targets
 
 HAPROXY_CFG = """\
@@ -30,6 +30,10 @@ backend app
     default-server inter 200ms fall 1 rise 1
     server app_up 127.0.0.1:8404 check
     server app_down 127.0.0.1:9 check
+backend late
+    option httpchk GET /
+    default-server inter 200ms fall 1 rise 1
+    server app_late 127.0.0.1:8405 check
 """
 
 
@@ -53,18 +57,18 @@ def haproxy(tmp_path_factory):
         while not socket_path.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
         time.sleep(1)  # a few health checks
-        yield socket_path
+        yield socket_path, name
     finally:
         subprocess.run(["docker", "rm", "-f", name], check=False, capture_output=True)
 
 
-def inventory_for(tmp_path: Path, socket_path: Path) -> Path:
+def inventory_for(tmp_path: Path, socket_path: Path, backend: str = "app") -> Path:
     inventory = {
         "all": {
             "vars": {
                 "ecomops_lb_kind": "haproxy",
                 "ecomops_haproxy_socket": str(socket_path),
-                "ecomops_haproxy_backend": "app",
+                "ecomops_haproxy_backend": backend,
             },
             "children": {"app_servers": {"hosts": {"app_up": {}, "app_down": {}}}},
         }
@@ -78,7 +82,7 @@ def inventory_for(tmp_path: Path, socket_path: Path) -> Path:
 def test_haproxy_servers_down_make_status_unhealthy(haproxy, tmp_path):
     junit = tmp_path / "status.xml"
     done = run_cli(
-        "status", "-i", inventory_for(tmp_path, haproxy), "--checks", "lb", "--json",
+        "status", "-i", inventory_for(tmp_path, haproxy[0]), "--checks", "lb", "--json",
         "--junit", junit,
     )  # fmt: skip
     assert done.returncode == 6, done.stderr
@@ -95,12 +99,48 @@ def test_haproxy_servers_down_make_status_unhealthy(haproxy, tmp_path):
 @pytest.mark.integration
 def test_the_table_names_the_unhealthy_server(haproxy, tmp_path):
     done = run_cli(
-        "status", "-i", inventory_for(tmp_path, haproxy), "--checks", "lb",
+        "status", "-i", inventory_for(tmp_path, haproxy[0]), "--checks", "lb",
         "--junit", tmp_path / "status.xml",
     )  # fmt: skip
     assert done.returncode == 6
     rows = {line.split()[1]: line.split()[2] for line in done.stdout.splitlines()[1:]}
     assert rows == {"app_up": "ok", "app_down": "UNHEALTHY"}
+
+
+@pytest.mark.integration
+def test_wait_asks_again_until_a_server_comes_up(haproxy, tmp_path):
+    socket_path, container = haproxy
+    command = [
+        ECOMOPS, "status", "-i", inventory_for(tmp_path, socket_path, "late"),
+        "--checks", "lb", "--wait", "60", "--junit", tmp_path / "status.xml",
+    ]  # fmt: skip
+    with subprocess.Popen(
+        list(map(str, command)), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    ) as status:  # fmt: skip
+        assert status.stderr is not None
+        first = status.stderr.readline()
+        assert first.startswith("status: waiting") and "app_late" in first, first
+        subprocess.run(
+            ["docker", "exec", "-d", container, "python3", "-m", "http.server", "8405",
+             "--bind", "127.0.0.1"],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        out, _ = status.communicate(timeout=90)
+    assert status.returncode == 0, out
+    assert out.splitlines()[1].split()[1:3] == ["app_late", "ok"]
+
+
+@pytest.mark.integration
+def test_wait_gives_up_unhealthy_when_time_runs_out(haproxy, tmp_path):
+    started = time.monotonic()
+    done = run_cli(
+        "status", "-i", inventory_for(tmp_path, haproxy[0]), "--checks", "lb", "--wait", "2",
+        "--junit", tmp_path / "status.xml",
+    )  # fmt: skip
+    assert done.returncode == 6
+    assert "waiting" in done.stderr and "app_down" in done.stderr
+    assert time.monotonic() - started < 30
 
 
 def test_a_missing_haproxy_socket_says_so(tmp_path):

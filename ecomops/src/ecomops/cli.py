@@ -21,7 +21,7 @@ from ecomops.inventory import (
 )
 from ecomops.junit import write_junit
 from ecomops.sources import SOURCES, load_contract
-from ecomops.status import CHECK_KINDS, gather, render_checks
+from ecomops.status import CHECK_KINDS, gather, gather_until_healthy, render_checks
 
 DESCRIPTION = """\
 Deploy and operate the e-commerce stack: build the Ansible inventory from
@@ -148,6 +148,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=",".join(CHECK_KINDS),
         help=f"comma separated subset of {','.join(CHECK_KINDS)} (default: all)",
     )
+    stat.add_argument(
+        "--wait",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="ask again every 5 s until everything is healthy or SECONDS pass "
+        "(a smoke test right after a deploy: Prometheus needs a scrape to see new targets)",
+    )
 
     for name, text in (
         ("provision", "terraform init, plan to a file, apply that plan"),
@@ -228,9 +236,13 @@ def _status(args: argparse.Namespace, root: Path) -> ExitCode:
     unknown = sorted(set(kinds) - set(CHECK_KINDS))
     if unknown:
         raise EcomopsError(f"--checks: unknown {', '.join(unknown)}; use {','.join(CHECK_KINDS)}")
+    if args.wait < 0:
+        raise EcomopsError(f"--wait: {args.wait:g} is not a number of seconds (0 or more)")
     inventory_path = (args.inventory or root / "inventory" / "hosts.yml").resolve()
     inventory = load_inventory(inventory_path)
-    checks = gather(root, inventory_path, inventory, args.prometheus_url, kinds)
+    checks = gather_until_healthy(
+        lambda: gather(root, inventory_path, inventory, args.prometheus_url, kinds), args.wait
+    )
     healthy = all(check.healthy for check in checks)
     junit = (args.junit or root / "reports" / "status.xml").resolve()
     write_junit([check.as_result() for check in checks], junit, suite="ecomops status")

@@ -6,8 +6,11 @@ import csv
 import io
 import json
 import socket
+import sys
+import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -201,3 +204,30 @@ def gather(
     if "versions" in kinds:
         checks += version_checks(project_dir, inventory_path)
     return checks
+
+
+def gather_until_healthy(
+    gather_once: Callable[[], list[Check]], wait: float, interval: float = 5
+) -> list[Check]:
+    """Checks from `gather_once`, asked again until all are healthy or `wait` seconds pass.
+
+    Right after a deploy Prometheus has not scraped the new targets yet ("unknown")
+    and a restarted service may still refuse connections: a smoke test waits for
+    them instead of failing on a state that is seconds from right.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            checks = gather_once()
+            if all(check.healthy for check in checks):
+                return checks
+            pending = ", ".join(f"{c.name} ({c.detail})" for c in checks if not c.healthy)
+        except EcomopsError as exc:
+            if exc.code != ExitCode.UNHEALTHY or time.monotonic() >= deadline:
+                raise
+            pending = str(exc)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return checks
+        print(f"status: waiting {left:.0f}s more for: {pending}", file=sys.stderr, flush=True)
+        time.sleep(min(interval, left))
