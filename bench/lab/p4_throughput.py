@@ -31,13 +31,18 @@ def ab(url: str, seconds: int) -> dict[str, float]:
         match = re.search(pattern, run, re.MULTILINE)
         return float(match.group(1)) if match else 0.0
 
+    completed = number(r"^Complete requests:\s+(\d+)")
+    non_2xx = number(r"^Non-2xx responses:\s+(\d+)")
+    per_s = number(r"^Requests per second:\s+([\d.]+)")
     return {
-        "requests_per_s": number(r"^Requests per second:\s+([\d.]+)"),
+        "requests_per_s": per_s,
+        # What a shopper gets: error pages served fast are not throughput.
+        "ok_per_s": round(per_s * (completed - non_2xx) / completed, 2) if completed else 0.0,
         "p50_ms": number(r"^\s+50%\s+(\d+)"),
         "p99_ms": number(r"^\s+99%\s+(\d+)"),
-        "completed": number(r"^Complete requests:\s+(\d+)"),
+        "completed": completed,
         "failed": number(r"^Failed requests:\s+(\d+)"),
-        "non_2xx": number(r"^Non-2xx responses:\s+(\d+)"),
+        "non_2xx": non_2xx,
     }
 
 
@@ -53,10 +58,11 @@ def run() -> dict[str, Any]:
     ours = measure(url, seconds)
     with seed_stack.deployed(view):
         seed = measure(url, seconds)
-    ratio = ours["requests_per_s"] / seed["requests_per_s"] if seed["requests_per_s"] else None
+    ratio = ours["ok_per_s"] / seed["ok_per_s"] if seed["ok_per_s"] else None
     return {
         "P4": {
-            "what": f"GET {PATH} through the LB, {CLIENTS} concurrent clients, {seconds}s",
+            "what": f"GET {PATH} through the LB, {CLIENTS} concurrent clients, {seconds}s; "
+            "ratio of 2xx answers per second",
             "ours": ours,
             "seed_stack": seed,
             "ratio": round(ratio, 1) if ratio else None,
