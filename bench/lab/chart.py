@@ -34,7 +34,7 @@ def _bars(results: dict[str, Any]) -> list[tuple[str, list[tuple[str, float, str
         ))  # fmt: skip
     if p4 := results.get("P4"):
         panels.append((
-            f"P4 product API, 50 clients: requests/s (ratio {p4['ratio']})",
+            f"P4 product API, 50 clients: 2xx answers/s (ratio {p4['ratio']})",
             [("ours", p4["ours"]["ok_per_s"], "2xx/s"),
              ("seed stack", p4["seed_stack"]["ok_per_s"], "2xx/s")],
         ))  # fmt: skip

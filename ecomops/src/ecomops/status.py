@@ -219,15 +219,14 @@ def gather_until_healthy(
     while True:
         try:
             checks = gather_once()
-            if all(check.healthy for check in checks):
-                return checks
-            pending = ", ".join(f"{c.name} ({c.detail})" for c in checks if not c.healthy)
         except EcomopsError as exc:
             if exc.code != ExitCode.UNHEALTHY or time.monotonic() >= deadline:
                 raise
             pending = str(exc)
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return checks
+        else:
+            if all(check.healthy for check in checks) or time.monotonic() >= deadline:
+                return checks
+            pending = ", ".join(f"{c.name} ({c.detail})" for c in checks if not c.healthy)
+        left = max(deadline - time.monotonic(), 0)
         print(f"status: waiting {left:.0f}s more for: {pending}", file=sys.stderr, flush=True)
         time.sleep(min(interval, left))
