@@ -43,10 +43,11 @@ async function eventually(what, check, timeoutMs = 30_000) {
 
 // Answers every request with what it received, as JSON.
 const ECHO_SERVER = `
-import json, http.server
+import json, http.server, time
 class Echo(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         body = json.dumps({"path": self.path, "host": self.headers.get("Host"),
+                           "answer": time.monotonic_ns(),
                            "proto": self.headers.get("X-Forwarded-Proto"),
                            "forwarded_for": self.headers.get("X-Forwarded-For")}).encode()
         self.send_response(200)
@@ -124,6 +125,42 @@ describe('frontend image', () => {
     }
     const metrics = await fetch(`${base}/metrics`);
     assert.match(metrics.headers.get('content-type'), /text\/html/, '/metrics is not exposed through the site');
+  });
+
+  it('keeps anonymous catalogue answers one second, never those of a signed-in user', async () => {
+    const get = async (path, { method = 'GET', headers = {} } = {}) => {
+      const response = await fetch(`${base}${path}`, { method, headers });
+      assert.equal(response.status, 200, `${method} ${path}`);
+      return { cache: response.headers.get('x-cache-status'),
+        answer: method === 'HEAD' ? undefined : (await response.json()).answer,
+        nosniff: response.headers.get('x-content-type-options') };
+    };
+    const first = await get('/api/products?page=7');
+    const again = await get('/api/products?page=7');
+    assert.equal(again.cache, 'HIT');
+    assert.equal(again.answer, first.answer, 'a burst of readers costs the backend one request');
+    assert.equal(again.nosniff, 'nosniff', 'cached answers keep the security headers');
+    assert.equal((await get('/api/products?page=7', { method: 'HEAD' })).cache, 'HIT', 'HEAD is answered from the cache');
+    assert.notEqual((await get('/api/products?page=8')).answer, first.answer, 'the query is part of the key');
+    const behindTls = await get('/api/products?page=7', { headers: { 'X-Forwarded-Proto': 'https' } });
+    assert.notEqual(behindTls.answer, first.answer, "the load balancer's scheme is part of the key");
+    const product = await get('/api/products/7');
+    assert.equal((await get('/api/products/7')).answer, product.answer, 'one product is cached too');
+    for (const headers of [{ Authorization: 'Bearer x' }, { Cookie: 'sessionid=x' }]) {
+      const signedIn = await get('/api/products?page=7', { headers });
+      assert.equal(signedIn.cache, 'BYPASS', Object.keys(headers)[0]);
+      assert.notEqual(signedIn.answer, first.answer, Object.keys(headers)[0]);
+      assert.notEqual((await get('/api/products?page=7')).answer, signedIn.answer, 'a signed-in answer is never kept');
+    }
+    const posted = await get('/api/products?page=7', { method: 'POST' });
+    assert.equal(posted.cache, null, 'only GET and HEAD are cached');
+    assert.notEqual(posted.answer, first.answer);
+    for (const path of ['/api/orders?page=7', '/api/products/7/image']) {
+      assert.equal((await get(path)).cache, null, `only the catalogue is cached: ${path}`);
+    }
+    // nginx counts whole seconds: a one-second answer is gone after at most three.
+    await sleep(3000);
+    assert.notEqual((await get('/api/products?page=7')).answer, first.answer, 'answers expire');
   });
 
   it('serves client-side routes with the app and never caches index.html', async () => {

@@ -95,8 +95,10 @@ export function createApiClient({ baseUrl = '', storage = sessionStore(), now = 
     if (refresh !== undefined) writeRefresh(refresh);
   }
 
+  const hasSession = () => Boolean(access || readRefresh());
+
   function clearTokens() {
-    const hadSession = Boolean(access || readRefresh());
+    const hadSession = hasSession();
     access = null;
     writeRefresh(null);
     if (hadSession) for (const listener of listeners) listener();
@@ -176,6 +178,21 @@ export function createApiClient({ baseUrl = '', storage = sessionStore(), now = 
   const apatch = authed('PATCH');
   const adelete = authed('DELETE');
 
+  // Catalogue reads carry the token whenever there is a session: nginx keeps
+  // anonymous catalogue answers for a second but never answers a request with
+  // credentials from that cache, so signed-in users (staff included) see their
+  // own writes at once. A session lost on the way (refresh rejected, token
+  // refused) must not fail the public catalogue: read it anonymously instead.
+  async function catalogue(path) {
+    if (!hasSession()) return get(path);
+    try {
+      return await aget(path);
+    } catch (error) {
+      if (error.status !== 401 && hasSession()) throw error;
+      return get(path);
+    }
+  }
+
   const query = (params) => {
     const search = new URLSearchParams();
     for (const [key, value] of Object.entries(params)) if (value) search.set(key, value);
@@ -184,7 +201,7 @@ export function createApiClient({ baseUrl = '', storage = sessionStore(), now = 
   };
 
   return {
-    hasSession: () => Boolean(access || readRefresh()),
+    hasSession,
     onSessionLost(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -225,8 +242,8 @@ export function createApiClient({ baseUrl = '', storage = sessionStore(), now = 
     addCard: (paymentMethod) => apost('/api/cards', { payment_method: paymentMethod }),
     deleteCard: (id) => adelete(`/api/cards/${id}`),
 
-    products: ({ search, page } = {}) => get(`/api/products${query({ search, page })}`),
-    product: (id) => get(`/api/products/${id}`),
+    products: ({ search, page } = {}) => catalogue(`/api/products${query({ search, page })}`),
+    product: (id) => catalogue(`/api/products/${id}`),
     createProduct: (form) => apost('/api/products', form),
     updateProduct: (id, form) => apatch(`/api/products/${id}`, form),
     deleteProduct: (id) => adelete(`/api/products/${id}`),

@@ -103,6 +103,67 @@ describe('tokens', () => {
   });
 });
 
+describe('catalogue reads', () => {
+  // nginx caches anonymous catalogue answers for a second and bypasses that
+  // cache for requests with credentials: a signed-in reader must send them.
+  beforeEach(() => {
+    server.route('GET /api/products', () => [200, { count: 1, results: [{ id: 3 }] }]);
+    server.route('GET /api/products/3', () => [200, { id: 3, price: '19.99' }]);
+  });
+
+  it('are anonymous without a session', async () => {
+    await api.products({ page: 2 });
+    await api.product(3);
+    expect(server.calls.map((call) => [call.key, bearer(call)])).toEqual([
+      ['GET /api/products', undefined],
+      ['GET /api/products/3', undefined],
+    ]);
+  });
+
+  it('carry the access token when signed in, so staff see their own price change at once', async () => {
+    await logIn();
+    await api.products();
+    await expect(api.product(3)).resolves.toEqual({ id: 3, price: '19.99' });
+    const reads = server.calls.filter((call) => call.key.startsWith('GET /api/products'));
+    expect(reads).toHaveLength(2);
+    for (const call of reads) expect(bearer(call)).toMatch(/^Bearer .+\..+\.sig$/);
+  });
+
+  it('fall back to an anonymous read when the session turns out to be lost', async () => {
+    await logIn();
+    let lost = 0;
+    api.onSessionLost(() => {
+      lost += 1;
+    });
+    server.route('POST /api/auth/token/refresh', () => [401, { detail: 'Token is blacklisted', code: 'token_not_valid' }]);
+    server.route('GET /api/products/3', ({ headers }) =>
+      headers.authorization ? [401, { detail: 'Token expired', code: 'token_not_valid' }] : [200, { id: 3 }],
+    );
+    await expect(api.product(3)).resolves.toEqual({ id: 3 });
+    const reads = server.callsTo('GET /api/products/3');
+    expect(reads.map(bearer)).toEqual([expect.stringMatching(/^Bearer /), undefined]);
+    expect(server.callsTo('POST /api/auth/token/refresh')).toHaveLength(1);
+    expect(lost).toBe(1);
+    expect(api.hasSession()).toBe(false);
+  });
+
+  it('fall back too when a reloaded tab cannot restore its session', async () => {
+    storage.setItem('ecomops.refresh', 'refresh-gone');
+    server.route('POST /api/auth/token/refresh', () => [400, { refresh: ['This field is invalid.'] }]);
+    await expect(api.products()).resolves.toMatchObject({ count: 1 });
+    expect(server.callsTo('GET /api/products').map(bearer)).toEqual([undefined]);
+    expect(storage.getItem('ecomops.refresh')).toBeNull();
+  });
+
+  it('report other failures of a signed-in read without asking twice', async () => {
+    await logIn();
+    server.route('GET /api/products/9', () => [404, { detail: 'No Product matches the given query.' }]);
+    await expect(api.product(9)).rejects.toMatchObject({ status: 404 });
+    expect(server.callsTo('GET /api/products/9')).toHaveLength(1);
+    expect(api.hasSession()).toBe(true);
+  });
+});
+
 describe('errors', () => {
   it('turns DRF field errors into one readable sentence', async () => {
     server.route('POST /api/auth/register', () => [400, { email: ['An account with this e-mail already exists.'] }]);
