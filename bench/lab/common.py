@@ -61,6 +61,14 @@ def converge(config: Path, image_tag: str | None = None) -> float:
     return seconds
 
 
+def busy_cpu_seconds() -> float:
+    """CPU seconds the whole machine has spent busy since boot, every core counted."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (
+        int(v) for v in Path("/proc/stat").read_text().split()[1:9]
+    )
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def summary(samples: list[float]) -> dict[str, float | list[float]]:
     return {
         "median_s": round(statistics.median(samples), 1),
