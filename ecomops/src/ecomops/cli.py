@@ -126,7 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     dep.add_argument("--diff", action="store_true", help="show changes to files and templates")
     dep.add_argument(
         "--serial",
-        help="app servers per rolling batch: a count or a percentage (default: 1, one at a time)",
+        help="app servers per rolling batch: a count or a percentage (default: one at a time"
+        " while any app server serves, all at once when none does)",
     )
     dep.add_argument("--image-tag", help="image tag to deploy (default: ECOMOPS_IMAGE_TAG)")
     dep.add_argument("--junit", type=Path, help="default: reports/deploy.xml")
