@@ -16,9 +16,10 @@ from typing import Any
 
 import docker
 from common import REPO, busy_cpu_seconds, converge, lab, summary, tuned_config
+from ecomops.waiting import wait_for
 from ecomops_lab import topology
 from ecomops_lab.plan import Ports, build_plan
-from ecomops_lab.probe import http_get, wait_for
+from ecomops_lab.probe import http_get
 from ecomops_lab.state import LabDir
 
 RECREATED = ("bastion", "app", "monitoring")

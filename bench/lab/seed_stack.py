@@ -20,8 +20,9 @@ from contextlib import contextmanager
 
 import docker
 from common import REPO
+from ecomops.waiting import wait_for
 from ecomops_lab import registry
-from ecomops_lab.probe import LabView, wait_for
+from ecomops_lab.probe import LabView
 
 IMAGE = "ecommerce-frontend-seeddev"
 FRONTEND_FILES = (

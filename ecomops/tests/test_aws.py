@@ -7,7 +7,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import boto3
 import pytest
 from conftest import ROOT, run_cli
+from ecomops.waiting import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -43,15 +43,12 @@ def moto() -> Iterator[dict[str, str]]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/moto-api/", timeout=1)  # noqa: S310
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("moto_server did not start")
-                time.sleep(0.2)
+        wait_for(
+            f"moto_server answering at {url}",
+            lambda: urllib.request.urlopen(f"{url}/moto-api/", timeout=1),  # noqa: S310
+            30,
+            0.2,
+        )
         env = {**CREDENTIALS, "AWS_ENDPOINT_URL": url, "AWS_URL": url}
         seed(boto3.Session(region_name="us-east-1"), url)
         yield env

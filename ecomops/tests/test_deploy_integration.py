@@ -25,6 +25,7 @@ import pytest
 from conftest import ECOMOPS, FIXTURES, ROOT, run_cli
 from ecomops.events import EventTracker
 from ecomops.runner import PlaybookRun, run_playbook
+from ecomops.waiting import wait_for
 
 pytestmark = [
     pytest.mark.integration,
@@ -59,13 +60,12 @@ def ip_on(container: str, network: str) -> str:
 
 
 def wait_for_ssh(container: str, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        state = docker("exec", container, "systemctl", "is-active", "ssh", check=False)
-        if state == "active":
-            return
-        time.sleep(0.5)
-    pytest.fail(f"sshd did not start in {container}")
+    wait_for(
+        f"sshd active in {container}",
+        lambda: docker("exec", container, "systemctl", "is-active", "ssh", check=False) == "active",
+        timeout,
+        0.5,
+    )
 
 
 @dataclass
@@ -331,31 +331,41 @@ def test_sigterm_stops_ansible_and_removes_the_private_data_dir(lab):
     proc = subprocess.Popen(
         [str(ECOMOPS), "deploy", "-i", str(lab.inventory), "--playbook", str(SMOKE),
          "--junit", str(lab.tmp / "cancel.xml"), "--limit", "wrapper_app", "--tags", "slow"],
-        cwd=ROOT, env={**os.environ, **lab.env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=ROOT, env={**os.environ, **lab.env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         text=True,
     )  # fmt: skip
+    progress: list[str] = []
+    assert proc.stderr is not None
+    reader = threading.Thread(target=lambda: progress.extend(proc.stderr or []), daemon=True)
+    reader.start()
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not any(
-            str(SMOKE) in _cmdline(pid) and "ansible-playbook" in _cmdline(pid)
-            for pid in Path("/proc").glob("[0-9]*")
-        ):
-            time.sleep(0.2)
-        assert list(run_tmp.iterdir()), "the run never started"
-        time.sleep(1)
+        # Cancelled while the slow task runs on the host, as a Jenkins abort mid-deploy.
+        wait_for(
+            "the wrapper reporting the slow task started",
+            lambda: any("Take a long time on request" in line for line in progress),
+            120,
+            0.2,
+        )
+        assert list(run_tmp.iterdir()), "the run's private data dir is missing"
         proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=30)
+        proc.wait(timeout=30)
+        reader.join(timeout=10)
     finally:
         proc.kill()
+    err = "".join(progress)
     assert proc.returncode == 130, err
     assert "cancelled" in err
     assert list(run_tmp.iterdir()) == []
-    deadline = time.monotonic() + 10
-    left: list[str] = ["?"]
-    while left and time.monotonic() < deadline:
-        time.sleep(0.2)
-        left = [_cmdline(p) for p in Path("/proc").glob("[0-9]*") if str(SMOKE) in _cmdline(p)]
-    assert left == [], "ansible-playbook outlived the cancelled deploy"
+
+    def playbook_processes() -> list[str]:
+        return [_cmdline(p) for p in Path("/proc").glob("[0-9]*") if str(SMOKE) in _cmdline(p)]
+
+    wait_for(
+        "ansible-playbook gone after the cancelled deploy",
+        lambda: not playbook_processes(),
+        10,
+        0.2,
+    )
 
 
 def _cmdline(proc: Path) -> str:

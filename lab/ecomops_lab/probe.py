@@ -157,19 +157,3 @@ class Load:
         self._stop.set()
         for t in self._threads:
             t.join(timeout=15)
-
-
-def wait_for(what: str, predicate: Any, timeout: float, interval: float = 1.0) -> Any:
-    """Polls `predicate` until it returns something truthy; fails naming `what`."""
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        try:
-            last = predicate()
-        except Exception as exc:  # the thing polled is allowed to fail until it works
-            last = exc
-        else:
-            if last:
-                return last
-        time.sleep(interval)
-    raise TimeoutError(f"{what}: not true after {timeout:.0f}s (last: {last!r})")

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from ecomops_lab.probe import LabView, wait_for
+from ecomops.waiting import wait_for
+from ecomops_lab.probe import LabView
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,8 @@ import subprocess
 import time
 
 import pytest
-from ecomops_lab.probe import LabView, Load, wait_for
+from ecomops.waiting import wait_for
+from ecomops_lab.probe import LabView, Load
 
 pytestmark = pytest.mark.e2e
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+from ecomops.waiting import wait_for
 from ecomops_lab.deploys import deploy
-from ecomops_lab.probe import LabView, wait_for
+from ecomops_lab.probe import LabView
 
 pytestmark = pytest.mark.e2e
 

@@ -27,6 +27,7 @@ from typing import Any
 import boto3
 import pytest
 from conftest import ROOT, TF_DIR, explain, terraform, terraform_env
+from ecomops.waiting import wait_for
 
 MOTO_SERVER = Path(sys.executable).parent / "moto_server"
 ECOMOPS = Path(sys.executable).parent / "ecomops"
@@ -60,15 +61,16 @@ def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             [MOTO_SERVER, "-H", "127.0.0.1", "-p", str(port)], stdout=out, stderr=out
         )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"moto_server did not start:\n{log.read_text()[-2000:]}")
-                time.sleep(0.2)
+
+        def accepting() -> bool:
+            if server.poll() is not None:
+                pytest.fail(f"moto_server exited:\n{log.read_text()[-2000:]}")
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+
+        wait_for(
+            f"moto_server accepting connections on 127.0.0.1:{port} ({log})", accepting, 30, 0.2
+        )
         yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()

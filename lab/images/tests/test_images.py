@@ -8,12 +8,12 @@ sshd accepts a key, with host keys of its own.
 from __future__ import annotations
 
 import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from ecomops.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[3]
 BUILD = ROOT / "lab" / "images" / "build.sh"
@@ -32,15 +32,14 @@ def docker(*args: str, check: bool = True) -> str:
     ).stdout.strip()
 
 
-def wait_for_boot(name: str, timeout: float = 60) -> str:
-    state = ""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def wait_for_boot(name: str, timeout: float = 120) -> str:
+    """systemd's state once booted ("degraded" counts: some unit failed, the test says which)."""
+
+    def booted() -> str:
         state = docker("exec", name, "systemctl", "is-system-running", check=False)
-        if state in {"running", "degraded"}:
-            return state
-        time.sleep(0.5)
-    return state
+        return state if state in {"running", "degraded"} else ""
+
+    return wait_for(f"systemd on {name} finishing its boot", booted, timeout, 0.5)
 
 
 @pytest.fixture
@@ -86,13 +85,13 @@ def test_sshd_accepts_a_key_and_every_host_has_its_own_host_keys(host: str, tmp_
         "-o", "StrictHostKeyChecking=accept-new", "-o", f"UserKnownHostsFile={known_hosts}",
         f"root@{ip}",
     ]  # fmt: skip
-    answered = ""
-    for _ in range(20):  # sshd may still be generating its host keys
-        run = subprocess.run([*ssh, "hostname"], capture_output=True, text=True)
-        if run.returncode == 0:
-            answered = run.stdout.strip()
-            break
-        time.sleep(0.5)
+
+    def hostname_over_ssh() -> str:
+        run = subprocess.run([*ssh, "hostname"], capture_output=True, text=True, timeout=30)
+        return run.stdout.strip() if run.returncode == 0 else ""
+
+    # sshd may still be generating its host keys.
+    answered = wait_for(f"sshd on {host} answering", hostname_over_ssh, 60, 0.5)
     assert answered == docker("exec", host, "hostname")
     assert known_hosts.read_text().strip(), "the host key was not recorded"
 
@@ -101,13 +100,14 @@ def test_sshd_accepts_a_key_and_every_host_has_its_own_host_keys(host: str, tmp_
     try:
         wait_for_boot(other)
         fingerprint = "ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub"
-        for _ in range(20):
-            theirs = docker("exec", other, "sh", "-c", fingerprint, check=False)
-            if theirs:
-                break
-            time.sleep(0.5)
+        theirs = wait_for(
+            f"a host key generated on {other}",
+            lambda: docker("exec", other, "sh", "-c", fingerprint, check=False),
+            60,
+            0.5,
+        )
         ours = docker("exec", host, "sh", "-c", fingerprint)
-        assert theirs and theirs != ours
+        assert theirs != ours
     finally:
         docker("rm", "-f", other, check=False)
 

@@ -2,9 +2,9 @@
 
 import json
 import subprocess
-import time
 
 import pytest
+from ecomops.waiting import wait_for
 
 HOST = "molecule-docker"
 # Any lab image does: it only has to run `python3 -m http.server` inside the host.
@@ -73,11 +73,11 @@ def test_inner_engine_serves_a_published_port(host, probe_image):
         "python3 -m http.server 8080"
     )
     try:
-        for _ in range(30):
-            if host.run("curl -fsS -o /dev/null http://127.0.0.1:18080/").rc == 0:
-                break
-            time.sleep(0.5)
-        else:
-            pytest.fail(host.check_output(f"docker logs {name}"))
+        wait_for(
+            f"the probe container answering on 127.0.0.1:18080 (docker logs {name})",
+            lambda: host.run("curl -fsS -o /dev/null http://127.0.0.1:18080/").rc == 0,
+            60,
+            0.5,
+        )
     finally:
         host.run(f"docker rm -f {name}")

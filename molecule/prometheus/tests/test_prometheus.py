@@ -1,11 +1,10 @@
 """What an operator expects of the monitoring host after the prometheus role."""
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
-import pytest
+from ecomops.waiting import wait_for
 
 API = "http://127.0.0.1:9090/api/v1"
 HOST_NAME = "molecule-prometheus"
@@ -26,14 +25,12 @@ def api(host: Any, path: str) -> Any:
 
 def active_targets(host: Any, job: str, wanted_health: str, timeout: float = 60) -> list[dict]:
     """The job's targets once all of them report `wanted_health` (scrapes take a few seconds)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        targets = [t for t in api(host, "targets")["activeTargets"] if t["labels"]["job"] == job]
-        if targets and all(t["health"] == wanted_health for t in targets):
-            return targets
-        if time.monotonic() > deadline:
-            pytest.fail(f"targets of job {job} never all became {wanted_health}: {targets}")
-        time.sleep(2)
+
+    def targets() -> list[dict]:
+        found = [t for t in api(host, "targets")["activeTargets"] if t["labels"]["job"] == job]
+        return found if found and all(t["health"] == wanted_health for t in found) else []
+
+    return wait_for(f"every target of job {job} {wanted_health}", targets, timeout, 2)
 
 
 def test_prometheus_runs_and_starts_at_boot(host: Any) -> None:
@@ -53,10 +50,18 @@ def test_written_configuration_passes_promtool(host: Any) -> None:
 
 
 def test_shipped_alert_rules_are_loaded(host: Any) -> None:
-    groups = api(host, "rules?type=alert")["groups"]
-    loaded = {rule["name"]: rule for group in groups for rule in group["rules"]}
-    assert set(loaded) >= SHIPPED_ALERTS
-    assert all(loaded[name]["health"] == "ok" for name in SHIPPED_ALERTS)
+    def loaded() -> dict[str, dict]:
+        groups = api(host, "rules?type=alert")["groups"]
+        return {rule["name"]: rule for group in groups for rule in group["rules"]}
+
+    assert set(loaded()) >= SHIPPED_ALERTS
+    # A rule's health is "unknown" until its group's first evaluation after a (re)load.
+    wait_for(
+        "every shipped alert rule evaluated with health ok",
+        lambda: all(loaded()[name]["health"] == "ok" for name in SHIPPED_ALERTS),
+        90,
+        2,
+    )
 
 
 def test_alert_rules_fire_as_intended(host: Any) -> None:
@@ -95,5 +100,10 @@ def test_a_configuration_change_is_applied_by_reload_not_restart(host: Any) -> N
     before = host.file("/tmp/prometheus-pid-before-reload").content_string.strip()
     now = host.check_output("systemctl show --property MainPID --value prometheus")
     assert now == before, "the side effect's configuration change restarted Prometheus"
-    assert "job_name: molecule-extra" in api(host, "status/config")["yaml"]
+    # A reload is a SIGHUP: Prometheus applies the new file a moment later.
+    wait_for(
+        "the reloaded configuration with job molecule-extra",
+        lambda: "job_name: molecule-extra" in api(host, "status/config")["yaml"],
+        30,
+    )
     active_targets(host, "molecule-extra", "up")

@@ -101,8 +101,13 @@ def test_image_migrates_serves_and_runs_as_non_root(container):
         "Docker health status healthy",
         name,
     )
-    log_lines = [line for line in docker("logs", name).stdout.splitlines() if line.startswith("{")]
-    assert any(json.loads(line).get("logger") == "gunicorn.access" for line in log_lines)
+
+    def access_logged() -> bool:
+        lines = [line for line in docker("logs", name).stdout.splitlines() if line.startswith("{")]
+        return any(json.loads(line).get("logger") == "gunicorn.access" for line in lines)
+
+    # Docker's log driver collects the container's output a moment after it is written.
+    wait_for(access_logged, 30, "a gunicorn.access line in the JSON logs", name)
 
 
 def test_image_metadata_follows_the_contract():
