@@ -38,7 +38,7 @@ TEST_TARGETS :=
 .PHONY: help setup venv packages docker-engine images terraform-rc lint test test-foundation
 
 help: ## Show this help
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 setup: packages docker-engine venv images terraform-rc ## Install everything the project needs (idempotent)
 

@@ -20,7 +20,7 @@ FRONTEND_STAMP := $(FRONTEND)/node_modules/.installed-from-lock
 frontend-deps: $(FRONTEND_STAMP)
 
 $(FRONTEND_STAMP): $(FRONTEND)/package-lock.json
-	@command -v npm >/dev/null || { echo "frontend: npm is missing; install Node.js 20.19+ (make packages)" >&2; exit 1; }
+	@command -v npm >/dev/null || { echo "frontend: npm is missing; install Node.js 20.19+ with npm (Debian trixie: apt-get install nodejs npm)" >&2; exit 1; }
 	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 

@@ -16,6 +16,8 @@ import pytest
 from conftest import ROOT, run_cli
 from ecomops.waiting import wait_for
 
+from ecomops import aws
+
 pytestmark = pytest.mark.integration
 
 BIN = Path(sys.executable).parent
@@ -235,3 +237,23 @@ def plain(value: object) -> str:
 
 def _base_env() -> dict[str, str]:
     return {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")}
+
+
+def test_discovery_reads_every_page_of_a_busy_account(moto) -> None:
+    """RDS answers at most 100 databases a call: the project's may be on a later page."""
+    kw = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    rds = boto3.client("rds", region_name="us-east-1", endpoint_url=moto["AWS_ENDPOINT_URL"], **kw)
+    for n in range(100):  # a full first page of somebody else's databases
+        rds.create_db_instance(
+            DBInstanceIdentifier=f"other-{n:03}", DBInstanceClass="db.t3.micro",
+            Engine="postgres", MasterUsername="other", MasterUserPassword="not-a-secret-2",
+            AllocatedStorage=20, Tags=[{"Key": "Project", "Value": "other"}],
+        )  # fmt: skip
+    rds.create_db_instance(
+        DBInstanceIdentifier="paged-db", DBInstanceClass="db.t3.micro", Engine="postgres",
+        DBName="paged", MasterUsername="paged", MasterUserPassword="not-a-secret-3",
+        AllocatedStorage=20, Tags=[{"Key": "Project", "Value": "paged"}],
+    )  # fmt: skip
+    assert len(rds.describe_db_instances()["DBInstances"]) == 100, "moto no longer pages"
+    found = aws._database(rds, "paged")
+    assert found is not None and found["name"] == "paged"

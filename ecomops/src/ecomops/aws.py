@@ -38,33 +38,41 @@ def call(action: Callable[[], T]) -> T:
 
 def _instances(ec2: Any, project: str) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {group: [] for group in ROLES.values()}
-    pages = ec2.get_paginator("describe_instances").paginate(
+    reservations = _pages(
+        ec2,
+        "describe_instances",
+        "Reservations",
         Filters=[
             {"Name": "tag:Project", "Values": [project]},
             {"Name": "instance-state-name", "Values": ["pending", "running"]},
-        ]
+        ],
     )
-    for page in pages:
-        for reservation in page["Reservations"]:
-            for instance in reservation["Instances"]:
-                tags = _tags(instance.get("Tags"))
-                group = ROLES.get(tags.get("Role", ""))
-                if group is None:
-                    continue
-                host: dict[str, Any] = {
-                    "name": tags.get("Name", instance["InstanceId"]),
-                    "az": tags.get("AZ") or instance["Placement"]["AvailabilityZone"],
-                    "private_ip": instance.get("PrivateIpAddress"),
-                    "instance_id": instance["InstanceId"],
-                }
-                if instance.get("PublicIpAddress"):
-                    host["public_ip"] = instance["PublicIpAddress"]
-                found[group].append(host)
+    for reservation in reservations:
+        for instance in reservation["Instances"]:
+            tags = _tags(instance.get("Tags"))
+            group = ROLES.get(tags.get("Role", ""))
+            if group is None:
+                continue
+            host: dict[str, Any] = {
+                "name": tags.get("Name", instance["InstanceId"]),
+                "az": tags.get("AZ") or instance["Placement"]["AvailabilityZone"],
+                "private_ip": instance.get("PrivateIpAddress"),
+                "instance_id": instance["InstanceId"],
+            }
+            if instance.get("PublicIpAddress"):
+                host["public_ip"] = instance["PublicIpAddress"]
+            found[group].append(host)
     return {group: sorted(hosts, key=lambda h: h["name"]) for group, hosts in found.items()}
 
 
+def _pages(client: Any, operation: str, key: str, **arguments: Any) -> list[dict[str, Any]]:
+    """Every item of a listing call, all pages of it (an account may hold hundreds)."""
+    pages = client.get_paginator(operation).paginate(**arguments)
+    return [item for page in pages for item in page[key]]
+
+
 def _database(rds: Any, project: str) -> dict[str, Any] | None:
-    for db in rds.describe_db_instances()["DBInstances"]:
+    for db in _pages(rds, "describe_db_instances", "DBInstances"):
         if _tags(db.get("TagList")).get("Project") == project:
             return {
                 "address": db["Endpoint"]["Address"],
@@ -76,7 +84,7 @@ def _database(rds: Any, project: str) -> dict[str, Any] | None:
 
 
 def _load_balancer(elbv2: Any, project: str) -> dict[str, Any] | None:
-    balancers = elbv2.describe_load_balancers()["LoadBalancers"]
+    balancers = _pages(elbv2, "describe_load_balancers", "LoadBalancers")
     arns = [lb["LoadBalancerArn"] for lb in balancers]
     tagged = set()
     for start in range(0, len(arns), 20):  # DescribeTags takes at most 20 ARNs
