@@ -79,12 +79,6 @@ variable "app_count" {
   }
 }
 
-variable "app_port" {
-  description = "Port the app servers serve HTTP on (the frontend container); opened here to nothing, the ALB module opens it to the load balancer."
-  type        = number
-  default     = 3000
-}
-
 variable "metrics_ports" {
   description = "Ports of the app servers the monitoring server scrapes (node_exporter, the backend's /metrics)."
   type        = list(number)
