@@ -129,6 +129,8 @@ def rollout_problems(deployment: Resource, resources: list[Resource]) -> Iterato
     ]
     if not hpas:
         yield f"{where}: no HorizontalPodAutoscaler scales it"
+    elif "replicas" in deployment["spec"]:
+        yield f"{where}: sets replicas, which every deploy would reset under its autoscaler"
     for hpa in hpas:
         if hpa["apiVersion"] != "autoscaling/v2":
             yield f"{_name(hpa)}: not autoscaling/v2"

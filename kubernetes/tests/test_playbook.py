@@ -7,6 +7,7 @@ import os
 import subprocess
 
 import pytest
+import yaml
 from conftest import BIN, REPO, load_all, schema_errors
 from policy import violations
 
@@ -98,3 +99,51 @@ def test_rendering_twice_gives_the_same_manifests(tmp_path):
         done = playbook("-e", f"kubernetes_render_to={out}", env={"ECOMOPS_IMAGE_TAG": TAG})
         assert done.returncode == 0, done.stdout
     assert outs[0].read_text() == outs[1].read_text()
+
+
+ROLLOUT_STATES = {
+    "finished": (3, {"observedGeneration": 3, "replicas": 2, "updatedReplicas": 2,
+                     "availableReplicas": 2}, True),
+    "spec not yet seen": (4, {"observedGeneration": 3, "replicas": 2, "updatedReplicas": 2,
+                              "availableReplicas": 2}, False),
+    "new pod starting": (4, {"observedGeneration": 4, "replicas": 3, "updatedReplicas": 1,
+                             "availableReplicas": 2, "unavailableReplicas": 1}, False),
+    "an old pod left": (4, {"observedGeneration": 4, "replicas": 2, "updatedReplicas": 1,
+                            "availableReplicas": 2}, False),
+    "just created": (1, {}, False),
+}  # fmt: skip
+
+
+def test_the_rollout_wait_ends_only_when_every_pod_is_new_and_ready(tmp_path):
+    """The playbook's own `until` expression, evaluated by Ansible on Deployment statuses
+    of each phase of a rolling update (k8s_info's answers on a real cluster)."""
+    tasks = yaml.safe_load(PLAYBOOK.read_text())[0]["tasks"]
+    until = next(task["until"] for task in tasks if "until" in task)
+    (tmp_path / "until.j2").write_text("{{ (" + until + ") | to_json }}")
+    cases = {
+        name: {"resources": [{"metadata": {"generation": gen}, "status": status}]}
+        for name, (gen, status, _) in ROLLOUT_STATES.items()
+    }
+    template = str(tmp_path / "until.j2")
+    verdict = {
+        "name": "Write each verdict",
+        "ansible.builtin.copy": {
+            "dest": str(tmp_path / "{{ item.key }}.json"),
+            "content": f"{{{{ lookup('ansible.builtin.template', '{template}', "
+            "template_vars={'kubernetes_rollout': item.value}) }}",
+            "mode": "0644",
+        },
+        "loop": "{{ cases | dict2items }}",
+    }
+    play = {"name": "Evaluate", "hosts": "localhost", "gather_facts": False}
+    check = tmp_path / "check.yml"
+    check.write_text(yaml.safe_dump([{**play, "vars": {"cases": cases}, "tasks": [verdict]}]))
+    done = subprocess.run(
+        [str(BIN / "ansible-playbook"), str(check)], capture_output=True, text=True,
+        timeout=120, check=False, env={**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg")},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout
+    verdicts = {name: (tmp_path / f"{name}.json").read_text() for name in ROLLOUT_STATES}
+    assert verdicts == {
+        name: "true" if ready else "false" for name, (_, _, ready) in ROLLOUT_STATES.items()
+    }

@@ -131,6 +131,10 @@ BROKEN = {
         ),
         "Deployment/fraud-api: rollingUpdate.maxUnavailable is not 0",
     ),
+    "replicas beside an HPA": (
+        lambda r: _find(r, "Deployment", "fraud-api")["spec"].update(replicas=2),
+        "Deployment/fraud-api: sets replicas, which every deploy would reset",
+    ),
     "no HPA": (
         _drop("HorizontalPodAutoscaler", "fraud-api"),
         "Deployment/fraud-api: no HorizontalPodAutoscaler scales it",
