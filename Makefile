@@ -32,7 +32,7 @@ export IMAGE_TAG
 # tests read the inventory built from test-terraform's moto apply (they skip
 # without it), so the wrapper comes after Terraform.
 TEST_TARGETS :=
--include mk/backend.mk mk/fraud.mk mk/frontend.mk mk/terraform.mk \
+-include mk/kubernetes.mk mk/backend.mk mk/fraud.mk mk/frontend.mk mk/terraform.mk \
          mk/wrapper.mk mk/molecule.mk mk/lab.mk
 
 .PHONY: help setup venv packages docker-engine images terraform-rc lint test test-foundation

@@ -7,6 +7,7 @@ answering within seconds, and would leave a JUnit report behind.
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -145,3 +146,93 @@ def test_a_broken_playbook_exits_5_and_shows_ansible_output(tmp_path, inventory)
     assert done.returncode == 5, done.stderr
     assert "ansible-playbook stopped" in done.stderr
     assert "no_such_module_here" in done.stderr
+
+
+def kubeconfig(tmp_path, server="https://127.0.0.1:1"):
+    """A kubeconfig whose API server is a closed local port: refused at once."""
+    path = tmp_path / "kubeconfig"
+    path.write_text(
+        "apiVersion: v1\nkind: Config\ncurrent-context: none\n"
+        f"clusters:\n- name: none\n  cluster:\n    server: {server}\n"
+        "    insecure-skip-tls-verify: true\n"
+        "contexts:\n- name: none\n  context:\n    cluster: none\n    user: none\n"
+        "users:\n- name: none\n  user:\n    token: not-a-token\n"
+    )
+    return path
+
+
+NO_KUBECONFIG = {"ECOMOPS_KUBECONFIG": "", "KUBECONFIG": "", "ECOMOPS_IMAGE_TAG": ""}
+
+
+def deploy_kubernetes(tmp_path, *args, env=None):
+    started = time.monotonic()
+    done = run_cli(
+        "deploy", "--target", "kubernetes", "--junit", tmp_path / "deploy.xml", *args,
+        env={**NO_KUBECONFIG, "HOME": str(tmp_path), **(env or {})}, timeout=60,
+    )  # fmt: skip
+    assert time.monotonic() - started < 20, "deploy should have failed before the cluster"
+    assert not (tmp_path / "deploy.xml").exists()
+    assert done.stdout == ""
+    assert done.returncode == 2, done.stderr
+    return done
+
+
+def test_kubernetes_without_a_kubeconfig_says_where_it_looked(tmp_path):
+    done = deploy_kubernetes(tmp_path, "--image-tag", "abc123")
+    assert f"no kubeconfig at {tmp_path / '.kube' / 'config'}" in done.stderr
+    assert "--kubeconfig PATH or set ECOMOPS_KUBECONFIG" in done.stderr
+
+
+def test_kubernetes_takes_the_kubeconfig_from_the_environment(tmp_path):
+    done = deploy_kubernetes(
+        tmp_path, "--image-tag", "abc123", env={"KUBECONFIG": str(tmp_path / "kc")}
+    )
+    assert f"no kubeconfig at {tmp_path / 'kc'}" in done.stderr
+
+
+def test_kubernetes_needs_an_image_tag_but_no_inventory_or_credentials(tmp_path):
+    done = deploy_kubernetes(
+        tmp_path, "-i", tmp_path / "none.yml", "--kubeconfig", kubeconfig(tmp_path)
+    )
+    assert "no image tag: pass --image-tag TAG" in done.stderr
+
+
+def test_kubernetes_refuses_an_unknown_overlay_and_lists_the_known(tmp_path):
+    done = deploy_kubernetes(tmp_path, "--overlay", "gcp", "--kubeconfig", kubeconfig(tmp_path))
+    assert "--overlay: no overlay 'gcp'" in done.stderr
+    assert "(there are: aws, minimal)" in done.stderr
+
+
+def test_kubernetes_refuses_app_server_flags(tmp_path):
+    done = deploy_kubernetes(
+        tmp_path, "--serial", "2", "--kubeconfig", kubeconfig(tmp_path), "--image-tag", "abc"
+    )
+    assert "--serial applies to the app servers, not to --target kubernetes" in done.stderr
+
+
+def test_kubernetes_runs_the_playbook_up_to_the_cluster(tmp_path):
+    """Input accepted: playbooks/kubernetes.yml renders the release, and its first call to
+    the API server (a closed port on this machine) is what fails, as exit code 1."""
+    done = run_cli(
+        "deploy", "--target", "kubernetes", "--overlay", "minimal",
+        "--kubeconfig", kubeconfig(tmp_path), "--image-tag", "0123456789ab",
+        "--junit", tmp_path / "deploy.xml", "--json",
+        env=NO_KUBECONFIG, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    assert report["target"] == "kubernetes" and report["image_tag"] == "0123456789ab"
+    results = {task["task"]: task["status"] for task in report["tasks"]}
+    assert results["Build the release's manifests with kustomize"] == "ok"
+    assert results["Apply the namespace, configuration, Services and NetworkPolicies"] == "failed"
+    assert "Run the release's migrations and wait for them to complete" not in results
+    assert (tmp_path / "deploy.xml").is_file()
+
+
+def test_deploy_help_explains_the_kubernetes_target():
+    helped = run_cli("deploy", "--help")
+    assert helped.returncode == 0
+    assert "With --target kubernetes, run playbooks/kubernetes.yml" in " ".join(
+        helped.stdout.split()
+    )
+    assert "--kubeconfig" in helped.stdout and "--overlay" in helped.stdout

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ecomops import terraform
-from ecomops.deploy import DeployRequest, deploy, load_inventory
+from ecomops.deploy import PLAYBOOKS, TARGETS, DeployRequest, deploy, load_inventory
 from ecomops.errors import EXIT_CODE_HELP, EcomopsError, ExitCode
 from ecomops.inventory import (
     FORMATS,
@@ -35,6 +35,7 @@ examples:
   ecomops deploy --image-tag "$(git rev-parse --short=12 HEAD)"
   ecomops deploy --limit app_servers --tags ecommerce_app --check --diff
   ecomops deploy --serial 50%                      # rolling batches of half the app servers
+  ecomops deploy --target kubernetes --kubeconfig ~/.kube/eks --image-tag "$SHA"
   ecomops status --json
   ecomops provision --plan-only                    # init + plan to a file, no apply
 
@@ -113,9 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
     dep = sub.add_parser(
         "deploy",
         parents=[common],
-        help="run playbooks/site.yml with progress, summary and JUnit",
+        help="run playbooks/site.yml (or kubernetes.yml) with progress, summary and JUnit",
         description="Run playbooks/site.yml through ansible-runner: live progress on stderr, "
-        "a per-host summary, a JUnit report (one case per host and task).",
+        "a per-host summary, a JUnit report (one case per host and task). With --target "
+        "kubernetes, run playbooks/kubernetes.yml instead: render kubernetes/overlays/OVERLAY "
+        "with every image at --image-tag, run that release's migrations Job and wait for it, "
+        "apply, and wait for the rollout, on the cluster of --kubeconfig (the Secret "
+        "`ecommerce-backend` must exist there: kubernetes/README.md).",
         epilog=EXIT_CODE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -130,6 +135,23 @@ def build_parser() -> argparse.ArgumentParser:
         " while any app server serves, all at once when none does)",
     )
     dep.add_argument("--image-tag", help="image tag to deploy (default: ECOMOPS_IMAGE_TAG)")
+    dep.add_argument(
+        "--target",
+        choices=TARGETS,
+        default="compose",
+        help="compose: the app servers over SSH (default); kubernetes: a cluster",
+    )
+    dep.add_argument(
+        "--kubeconfig",
+        type=Path,
+        help="--target kubernetes: the cluster's kubeconfig "
+        "(default: ECOMOPS_KUBECONFIG, else KUBECONFIG, else ~/.kube/config)",
+    )
+    dep.add_argument(
+        "--overlay",
+        default="aws",
+        help="--target kubernetes: a folder of kubernetes/overlays (aws, minimal; default aws)",
+    )
     dep.add_argument("--junit", type=Path, help="default: reports/deploy.xml")
     # Test and expert hook: another playbook through the same machinery.
     dep.add_argument("--playbook", type=Path, help=argparse.SUPPRESS)
@@ -218,7 +240,7 @@ def _inventory(args: argparse.Namespace, root: Path) -> None:
 def _deploy(args: argparse.Namespace, root: Path) -> ExitCode:
     request = DeployRequest(
         project_dir=root,
-        playbook=(args.playbook or root / "playbooks" / "site.yml").resolve(),
+        playbook=(args.playbook or root / "playbooks" / PLAYBOOKS[args.target]).resolve(),
         inventory=(args.inventory or root / "inventory" / "hosts.yml").resolve(),
         junit=(args.junit or root / "reports" / "deploy.xml").resolve(),
         image_tag=args.image_tag,
@@ -228,6 +250,9 @@ def _deploy(args: argparse.Namespace, root: Path) -> ExitCode:
         diff=args.diff,
         verbosity=args.verbose,
         serial=args.serial,
+        target=args.target,
+        kubeconfig=args.kubeconfig.resolve() if args.kubeconfig else None,
+        overlay=args.overlay,
     )
     return deploy(request, args.json)
 

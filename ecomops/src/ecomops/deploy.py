@@ -1,4 +1,5 @@
-"""`ecomops deploy`: check the input, run site.yml, report progress, totals and JUnit."""
+"""`ecomops deploy`: check the input, run the playbook of the target (site.yml on the hosts,
+or kubernetes.yml on a cluster), report progress, totals and JUnit."""
 
 from __future__ import annotations
 
@@ -30,6 +31,11 @@ from ecomops.runner import (
 from ecomops.secrets import DEPLOY_VARIABLES, Redactor, missing_variables, split_secrets
 
 VAULT_VARIABLES = ("ANSIBLE_VAULT_PASSWORD_FILE", "ANSIBLE_VAULT_IDENTITY_LIST")
+# compose: the app servers over SSH (playbooks/site.yml); kubernetes: a cluster
+# (playbooks/kubernetes.yml, kubernetes/README.md).
+TARGETS = ("compose", "kubernetes")
+PLAYBOOKS = {"compose": "site.yml", "kubernetes": "kubernetes.yml"}
+KUBERNETES_OVERLAYS = Path("kubernetes") / "overlays"
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,9 @@ class DeployRequest:
     diff: bool = False
     verbosity: int = 0
     serial: str | None = None
+    target: str = "compose"
+    kubeconfig: Path | None = None
+    overlay: str = "aws"
 
 
 def load_inventory(path: Path) -> dict[str, Any]:
@@ -93,6 +102,51 @@ def check_ssh_config(inventory: dict[str, Any]) -> None:
             )
 
 
+def image_tag(request: DeployRequest, environ: dict[str, str]) -> str:
+    tag = request.image_tag or environ.get("ECOMOPS_IMAGE_TAG")
+    if not tag:
+        raise EcomopsError("no image tag: pass --image-tag TAG or set ECOMOPS_IMAGE_TAG")
+    return tag
+
+
+def kubeconfig_path(request: DeployRequest, environ: dict[str, str]) -> Path:
+    """--kubeconfig, else ECOMOPS_KUBECONFIG, else KUBECONFIG (its first file), else ~/.kube."""
+    if request.kubeconfig:
+        return request.kubeconfig
+    for name in ("ECOMOPS_KUBECONFIG", "KUBECONFIG"):
+        if environ.get(name):
+            return Path(environ[name].split(os.pathsep)[0]).expanduser()
+    return Path.home() / ".kube" / "config"
+
+
+def check_kubernetes_request(request: DeployRequest, environ: dict[str, str]) -> tuple[str, Path]:
+    """Fail fast, before the cluster is contacted; returns the image tag and kubeconfig."""
+    for flag, value in (("--limit", request.limit), ("--serial", request.serial)):
+        if value:
+            raise EcomopsError(
+                f"{flag} applies to the app servers, not to --target kubernetes "
+                "(the cluster rolls Deployments out one pod at a time itself)"
+            )
+    overlays = request.project_dir / KUBERNETES_OVERLAYS
+    if not (overlays / request.overlay / "kustomization.yaml").is_file():
+        known = (
+            sorted(p.name for p in overlays.iterdir() if p.is_dir()) if overlays.is_dir() else []
+        )
+        raise EcomopsError(
+            f"--overlay: no overlay {request.overlay!r} in {overlays} "
+            f"(there are: {', '.join(known) or 'none'})"
+        )
+    if not request.playbook.is_file():
+        raise EcomopsError(f"no playbook at {request.playbook}")
+    kubeconfig = kubeconfig_path(request, environ)
+    if not kubeconfig.is_file():
+        raise EcomopsError(
+            f"no kubeconfig at {kubeconfig}: pass --kubeconfig PATH or set ECOMOPS_KUBECONFIG "
+            "(for EKS: `aws eks update-kubeconfig --name CLUSTER --kubeconfig PATH`)"
+        )
+    return image_tag(request, environ), kubeconfig.resolve()
+
+
 def check_request(request: DeployRequest, environ: dict[str, str]) -> str:
     """Fail fast, before touching any host; returns the image tag."""
     inventory = load_inventory(request.inventory)
@@ -113,10 +167,15 @@ def check_request(request: DeployRequest, environ: dict[str, str]) -> str:
             "or point ANSIBLE_VAULT_PASSWORD_FILE at the vault that holds them",
             ExitCode.MISSING_CREDENTIALS,
         )
-    tag = request.image_tag or environ.get("ECOMOPS_IMAGE_TAG")
-    if not tag:
-        raise EcomopsError("no image tag: pass --image-tag TAG or set ECOMOPS_IMAGE_TAG")
-    return tag
+    return image_tag(request, environ)
+
+
+def controller_inventory(data_dir: Path) -> Path:
+    """Only this machine, with our Python: the kubernetes.core modules need its `kubernetes`."""
+    path = data_dir / "controller.yml"
+    host = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
+    path.write_text(yaml.safe_dump({"all": {"hosts": {"localhost": host}}}))
+    return path
 
 
 def exit_code(outcome: RunOutcome, totals: dict[str, HostTotals]) -> ExitCode:
@@ -135,27 +194,36 @@ def deploy(
     request: DeployRequest, as_json: bool, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr
 ) -> ExitCode:
     environ = dict(os.environ)
-    tag = check_request(request, environ)
+    env: dict[str, str] = {}
+    if request.target == "kubernetes":
+        tag, kubeconfig = check_kubernetes_request(request, environ)
+        env = {"ECOMOPS_KUBECONFIG": str(kubeconfig), "ECOMOPS_KUBERNETES_OVERLAY": request.overlay}
+    else:
+        tag = check_request(request, environ)
     redact = Redactor(split_secrets(environ)[1])
     tracker = EventTracker(stderr, redact, verbose=request.verbosity > 0)
-    run = PlaybookRun(
-        project_dir=request.project_dir,
-        playbook=request.playbook,
-        inventory=request.inventory,
-        limit=request.limit,
-        tags=request.tags,
-        check=request.check,
-        diff=request.diff,
-        verbosity=request.verbosity,
-        serial=request.serial,
-        env={"ECOMOPS_IMAGE_TAG": tag},
-    )
     lock = request.project_dir / ".cache" / "deploy.lock"
     with (
         deploy_lock(lock, stderr),
         cancel_on_signals() as stop,
         private_data_dir() as data_dir,
     ):
+        run = PlaybookRun(
+            project_dir=request.project_dir,
+            playbook=request.playbook,
+            inventory=(
+                controller_inventory(data_dir)
+                if request.target == "kubernetes"
+                else request.inventory
+            ),
+            limit=request.limit,
+            tags=request.tags,
+            check=request.check,
+            diff=request.diff,
+            verbosity=request.verbosity,
+            serial=request.serial,
+            env={"ECOMOPS_IMAGE_TAG": tag, **env},
+        )
         outcome = run_playbook(run, tracker, data_dir, stop)
     totals = tracker.totals()
     code = exit_code(outcome, totals)
@@ -174,6 +242,7 @@ def deploy(
             "status": outcome.status,
             "exit_code": int(code),
             "image_tag": tag,
+            "target": request.target,
             "hosts": {host: t.counts for host, t in sorted(totals.items())},
             "tasks": [asdict(r) for r in tracker.results],
             "junit": str(request.junit),
