@@ -247,10 +247,12 @@ defaults
     timeout client 60s
     timeout server 60s
     timeout check 500ms
-    # A request that meets a host going away is retried at once on another one.
+    # A request that meets a host going away is retried at once on another one (502: that
+    # host's nginx lost its backend). Not a 503: the app sends it when what it needs (the
+    # database, the payment provider) is down for every host, and says when to retry.
     retries 3
     option redispatch 1
-    retry-on conn-failure empty-response response-timeout 502 503
+    retry-on conn-failure empty-response response-timeout 502
 
 frontend www
     bind :80
