@@ -3,7 +3,6 @@
 import threading
 import time
 
-import psycopg
 import pytest
 from django.db import connection
 
@@ -37,16 +36,6 @@ def charges(monkeypatch):
 
     monkeypatch.setattr(SandboxGateway, "charge", charge)
     return made
-
-
-def admin_connection(pg_cluster) -> psycopg.Connection:
-    return psycopg.connect(
-        host=str(pg_cluster.socket_dir),
-        port=pg_cluster.port,
-        user=pg_cluster.user,
-        dbname="postgres",
-        autocommit=True,
-    )
 
 
 def test_the_same_key_returns_the_same_order_and_charges_once(
@@ -137,7 +126,7 @@ def test_a_database_failure_after_the_charge_is_503_and_the_retry_returns_the_pa
     def charge_then_lose_the_database(self, **kwargs):
         result = charged(self, **kwargs)
         pid = connection.connection.info.backend_pid
-        with admin_connection(pg_cluster) as admin:
+        with pg_cluster.connect() as admin:
             admin.execute("SELECT pg_terminate_backend(%s)", [pid])
         return result
 
@@ -196,7 +185,7 @@ def test_a_concurrent_double_submit_makes_one_order_and_one_charge(
 
     def charge_once_the_twin_waits(self, **kwargs):
         deadline = time.monotonic() + 30
-        with admin_connection(pg_cluster) as admin:
+        with pg_cluster.connect() as admin:
             while not admin.execute(
                 "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
             ).fetchone()[0]:
