@@ -38,14 +38,18 @@ class PgCluster:
             "DB_NAME": dbname,
         }
 
-    def create_database(self, name: str) -> None:
-        with psycopg.connect(
+    def connect(self, dbname: str = "postgres") -> psycopg.Connection:
+        """A connection of its own, in autocommit, beside Django's."""
+        return psycopg.connect(
             host=str(self.socket_dir),
             port=self.port,
             user=self.user,
-            dbname="postgres",
+            dbname=dbname,
             autocommit=True,
-        ) as conn:
+        )
+
+    def create_database(self, name: str) -> None:
+        with self.connect() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import socket
 import subprocess
 import threading
@@ -103,16 +104,32 @@ class LabView:
         return body["data"]
 
 
-def http_get(url: str, timeout: float = 10) -> tuple[int, bytes]:
+def http_request(
+    method: str,
+    url: str,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 10,
+) -> tuple[int, bytes]:
+    """One request on a new connection; `body`, if given, is sent as JSON."""
     parts = urllib.parse.urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
+    sent = dict(headers or {})
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        sent["Content-Type"] = "application/json"
     try:
         path = parts.path or "/"
-        conn.request("GET", f"{path}?{parts.query}" if parts.query else path)
+        conn.request(method, f"{path}?{parts.query}" if parts.query else path, data, sent)
         resp = conn.getresponse()
         return resp.status, resp.read()
     finally:
         conn.close()
+
+
+def http_get(url: str, timeout: float = 10) -> tuple[int, bytes]:
+    return http_request("GET", url, timeout=timeout)
 
 
 @dataclass
@@ -126,12 +143,27 @@ class LoadResult:
     def count(self, since: float = 0.0) -> int:
         return sum(1 for s in self.samples if s[0] >= since)
 
+    def between(self, start: float, end: float) -> list[tuple[float, int, float]]:
+        return [s for s in self.samples if start <= s[0] < end]
+
+    def p99(self, start: float, end: float) -> float:
+        """The 99th percentile latency (s) of the requests sent in [start, end)."""
+        durations = sorted(s[2] for s in self.between(start, end))
+        if not durations:
+            raise ValueError("no request was sent in that window")
+        return durations[min(len(durations) - 1, math.ceil(0.99 * len(durations)) - 1)]
+
 
 class Load:
-    """Constant load on `url` from `clients` threads, each request on a new connection."""
+    """Constant load on `url` from `clients` threads, each request on a new connection.
 
-    def __init__(self, url: str, clients: int = 4, pause: float = 0.02) -> None:
-        self.url, self.clients, self.pause = url, clients, pause
+    `limit` bounds the number of requests: the load stops once that many were sent.
+    """
+
+    def __init__(
+        self, url: str, clients: int = 4, pause: float = 0.02, limit: int | None = None
+    ) -> None:
+        self.url, self.clients, self.pause, self.limit = url, clients, pause, limit
         self.result = LoadResult(started=time.monotonic())
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -146,6 +178,8 @@ class Load:
                 status = 0
             with self._lock:
                 self.result.samples.append((start, status, time.monotonic() - start))
+                if self.limit is not None and len(self.result.samples) >= self.limit:
+                    self._stop.set()
             time.sleep(self.pause)
 
     def __enter__(self) -> Load:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 
 import pytest
 from ecomops_lab.probe import LabView
@@ -31,3 +32,16 @@ def first_app(view: LabView) -> str:
 
 def sudo_docker(view: LabView, host: str, args: str, **kwargs: object) -> str:
     return view.ssh(host, f"sudo docker {args}", **kwargs).stdout  # type: ignore[arg-type]
+
+
+def django_shell(view: LabView, host: str, script: str) -> str:
+    """Runs a Python script in the backend's `manage.py shell` on `host`; returns its output.
+
+    Sent on stdin: nothing in the script (passwords) appears on a command line of the host.
+    """
+    run = subprocess.run(
+        ["ssh", "-F", str(view.lab.ssh_config), host,
+         "sudo docker exec -i ecommerce-backend python manage.py shell"],
+        input=script, text=True, check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    return run.stdout

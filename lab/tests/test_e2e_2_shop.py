@@ -9,6 +9,7 @@ import shutil
 import subprocess
 
 import pytest
+from conftest import django_shell
 from ecomops_lab.probe import REPO, LabView, http_get
 
 pytestmark = pytest.mark.e2e
@@ -33,7 +34,6 @@ def test_the_product_api_answers_through_the_lb(view: LabView) -> None:
 
 def make_staff_account(view: LabView, host: str) -> tuple[str, str]:
     email, password = f"e2e-staff-{secrets.token_hex(4)}@example.com", secrets.token_urlsafe(16)
-    # Sent on stdin: the password never appears on a command line of the host.
     script = f"""
 from django.contrib.auth import get_user_model
 User = get_user_model()
@@ -44,11 +44,7 @@ user.is_staff = user.is_superuser = True
 user.set_password({password!r})
 user.save()
 """
-    subprocess.run(
-        ["ssh", "-F", str(view.lab.ssh_config), host,
-         "sudo docker exec -i ecommerce-backend python manage.py shell"],
-        input=script, text=True, check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
+    django_shell(view, host, script)
     return email, password
 
 

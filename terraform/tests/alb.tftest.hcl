@@ -45,6 +45,11 @@ run "http_only_forwards_to_the_app_servers" {
   }
 
   assert {
+    condition     = aws_lb_target_group.app.health_check[0].interval == 5 && aws_lb_target_group.app.health_check[0].timeout == 2 && aws_lb_target_group.app.health_check[0].unhealthy_threshold == 2 && aws_lb_target_group.app.health_check[0].healthy_threshold == 2 && aws_lb_target_group.app.deregistration_delay == "30"
+    error_message = "By default a dead target is out within 10 s (checks every 5 s, 2 failures, 2 s timeout) and a deregistered one drains for 30 s."
+  }
+
+  assert {
     condition     = { for k, a in aws_lb_target_group_attachment.app : k => a.target_id } == { ecommerce_app_az1 = "i-0123456789abcdef1", ecommerce_app_az2 = "i-0123456789abcdef2" }
     error_message = "One attachment per app server."
   }
@@ -128,4 +133,82 @@ run "one_subnet_is_refused" {
   }
 
   expect_failures = [var.subnet_ids]
+}
+
+run "health_check_settings_are_passed_to_the_target_group" {
+  command = plan
+
+  module {
+    source = "./modules/alb"
+  }
+
+  variables {
+    health_check_interval            = 10
+    health_check_timeout             = 4
+    health_check_unhealthy_threshold = 3
+    health_check_healthy_threshold   = 5
+    deregistration_delay             = 10
+  }
+
+  assert {
+    condition     = aws_lb_target_group.app.health_check[0].interval == 10 && aws_lb_target_group.app.health_check[0].timeout == 4 && aws_lb_target_group.app.health_check[0].unhealthy_threshold == 3 && aws_lb_target_group.app.health_check[0].healthy_threshold == 5 && aws_lb_target_group.app.deregistration_delay == "10"
+    error_message = "The health check and the deregistration delay follow the variables."
+  }
+}
+
+run "a_health_check_interval_below_the_albs_minimum_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/alb"
+  }
+
+  variables {
+    health_check_interval = 1
+  }
+
+  expect_failures = [var.health_check_interval]
+}
+
+run "a_health_check_timeout_as_long_as_the_interval_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/alb"
+  }
+
+  variables {
+    health_check_interval = 5
+    health_check_timeout  = 5
+  }
+
+  expect_failures = [var.health_check_timeout]
+}
+
+run "an_unhealthy_threshold_of_one_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/alb"
+  }
+
+  variables {
+    health_check_unhealthy_threshold = 1
+  }
+
+  expect_failures = [var.health_check_unhealthy_threshold]
+}
+
+run "a_negative_deregistration_delay_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/alb"
+  }
+
+  variables {
+    deregistration_delay = -1
+  }
+
+  expect_failures = [var.deregistration_delay]
 }

@@ -3,7 +3,7 @@
 import logging
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
 from rest_framework import status
 from rest_framework.response import Response
@@ -26,6 +26,19 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         return Response(
             {"detail": "The request conflicts with the current state; retry it."},
             status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is unreachable or the connection broke: nothing the client sent is at
+        # fault, and a retry (the same Idempotency-Key for a checkout) is safe.
+        logger.warning("Database unavailable", extra={"error": str(exc)})
+        return Response(
+            {
+                "code": "database_unavailable",
+                "detail": "The shop's database is unavailable; retry in a few seconds. "
+                "A checkout retried with the same Idempotency-Key is never charged twice.",
+            },
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "2"},
         )
     logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
     return Response(

@@ -31,10 +31,18 @@ class Order(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     legacy_id = models.IntegerField(null=True, blank=True, unique=True, editable=False)
+    # The customer's Idempotency-Key: a retried checkout finds this order instead of a new one.
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True, editable=False)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]
         indexes: ClassVar[list[models.Index]] = [models.Index(fields=["user", "-created_at"])]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            # NULLs are distinct in PostgreSQL: checkouts without a key are not constrained.
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"], name="order_idempotency_key_per_user"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Order {self.pk} ({self.status})"

@@ -11,8 +11,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Address, User
+from ops.locks import advisory_lock
 from orders.models import Order, OrderItem
-from payments.gateways import get_gateway
+from payments.gateways import GatewayUnavailableError, get_gateway
 from payments.models import Card, Payment
 from payments.signals import payment_attempted
 from products.models import Product
@@ -32,13 +33,25 @@ class OutOfStockError(Exception):
         self.shortages = shortages  # product id -> units available
 
 
+class IdempotencyKeyReusedError(Exception):
+    def __init__(self, order: Order) -> None:
+        super().__init__(
+            f"This Idempotency-Key was used for order {order.pk} with other items; "
+            "send a new key for a new checkout."
+        )
+        self.order = order
+
+
 @dataclass(frozen=True)
 class CheckoutResult:
     order: Order
-    payment: Payment
+    payment: Payment | None
+    replayed: bool = False  # an earlier request with the same Idempotency-Key made the order
 
 
-def _reserve(user: User, quantities: Counter[int], address: Address, card: Card) -> Order:
+def _reserve(
+    user: User, quantities: Counter[int], address: Address, card: Card, idempotency_key: str | None
+) -> Order:
     """Create the pending order and take its stock in one transaction.
 
     Rows are locked in id order so two checkouts on overlapping products cannot deadlock.
@@ -67,6 +80,7 @@ def _reserve(user: User, quantities: Counter[int], address: Address, card: Card)
             card=card,
             card_brand=card.brand,
             card_last4=card.last4,
+            idempotency_key=idempotency_key,
         )
         OrderItem.objects.bulk_create(
             OrderItem(
@@ -83,18 +97,29 @@ def _reserve(user: User, quantities: Counter[int], address: Address, card: Card)
         return order
 
 
-def _release(order: Order) -> None:
-    """Give a failed order's stock back and cancel it."""
+def _release(order: Order, *, forget_key: bool = False) -> None:
+    """Give a failed order's stock back and cancel it.
+
+    `forget_key` frees the customer's Idempotency-Key when nothing was charged, so a retry
+    with it is a new attempt rather than a replay of this failure.
+    """
     with transaction.atomic():
         for item in order.items.exclude(product=None).order_by("product_id"):
             Product.objects.filter(pk=item.product_id).update(stock=F("stock") + item.quantity)
         order.status = Order.Status.CANCELLED
-        order.save(update_fields=["status"])
+        fields = ["status"]
+        if forget_key:
+            order.idempotency_key = None
+            fields.append("idempotency_key")
+        order.save(update_fields=fields)
 
 
-def checkout(user: User, quantities: Counter[int], address: Address, card: Card) -> CheckoutResult:
-    order = _reserve(user, quantities, address, card)
-    # The charge runs outside any transaction: no row lock is held while the provider answers.
+def _charge(order: Order, card: Card) -> CheckoutResult:
+    """Charge a pending order and settle it; safe to run again on the same pending order.
+
+    The gateway's idempotency key is the order's, so charging a pending order a second time
+    (its first answer was lost) returns the first charge instead of making another.
+    """
     try:
         result = get_gateway().charge(
             amount_cents=int(order.total * 100),
@@ -104,25 +129,34 @@ def checkout(user: User, quantities: Counter[int], address: Address, card: Card)
             idempotency_key=f"order-{order.pk}",
             description=f"Order {order.pk}",
         )
-    except Exception:
-        _release(order)
+    except GatewayUnavailableError:
+        # The provider may have charged before the connection failed: a keyed order stays
+        # pending so the customer's retry asks the provider again under the same key.
+        if order.idempotency_key is None:
+            _release(order)
         raise
-    payment = Payment.objects.create(
-        order=order,
-        card=card,
-        amount=order.total,
-        currency=order.currency,
-        provider=card.provider,
-        provider_payment_id=result.payment_id,
-        status=Payment.Status.SUCCEEDED if result.succeeded else Payment.Status.FAILED,
-        failure_code=result.failure_code,
-    )
-    if result.succeeded:
-        order.status = Order.Status.PAID
-        order.paid_at = timezone.now()
-        order.save(update_fields=["status", "paid_at"])
-    else:
-        _release(order)
+    except Exception:
+        _release(order, forget_key=True)
+        raise
+    # The payment record and the order's status are written together or not at all: if the
+    # database fails here the order stays pending and a retry settles it.
+    with transaction.atomic():
+        payment = Payment.objects.create(
+            order=order,
+            card=card,
+            amount=order.total,
+            currency=order.currency,
+            provider=card.provider,
+            provider_payment_id=result.payment_id,
+            status=Payment.Status.SUCCEEDED if result.succeeded else Payment.Status.FAILED,
+            failure_code=result.failure_code,
+        )
+        if result.succeeded:
+            order.status = Order.Status.PAID
+            order.paid_at = timezone.now()
+            order.save(update_fields=["status", "paid_at"])
+        else:
+            _release(order)
     logger.info(
         "Checkout %s",
         "paid" if result.succeeded else "declined",
@@ -136,6 +170,41 @@ def checkout(user: User, quantities: Counter[int], address: Address, card: Card)
         sender=Payment, payment=payment, order=order, card=card, succeeded=result.succeeded
     )
     return CheckoutResult(order=order, payment=payment)
+
+
+def _require_same_cart(order: Order, quantities: Counter[int]) -> None:
+    ordered = Counter({item.product_id: item.quantity for item in order.items.all()})
+    if ordered != quantities:
+        raise IdempotencyKeyReusedError(order)
+
+
+def checkout(
+    user: User,
+    quantities: Counter[int],
+    address: Address,
+    card: Card,
+    idempotency_key: str | None = None,
+) -> CheckoutResult:
+    """Reserve, charge and settle one order; with a key, at most one order per key and user.
+
+    Requests with the same key run one after the other (an advisory lock, released with the
+    session if the process dies): the first makes the order, the others see it. A retry finds
+    a pending order (its first try failed midway) and finishes it, or a settled one and
+    returns it unchanged.
+    """
+    if idempotency_key is None:
+        order = _reserve(user, quantities, address, card, None)
+        # The charge runs outside any transaction: no row lock is held while the provider answers.
+        return _charge(order, card)
+    with advisory_lock(f"checkout:{user.pk}:{idempotency_key}", quiet=True):
+        order = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+        if order is None:
+            order = _reserve(user, quantities, address, card, idempotency_key)
+        else:
+            _require_same_cart(order, quantities)
+            if order.status != Order.Status.PENDING:
+                return CheckoutResult(order=order, payment=order.payments.last(), replayed=True)
+        return _charge(order, order.card or card)
 
 
 def set_status(order: Order, status: str) -> Order:

@@ -1,3 +1,4 @@
+import re
 from collections import Counter
 from typing import ClassVar
 
@@ -17,11 +18,28 @@ from payments.gateways import GatewayUnavailableError, InvalidPaymentMethodError
 from payments.models import Card, Payment
 from payments.views import GatewayUnavailable
 
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")  # printable ASCII, as Stripe's keys
+
+
+def idempotency_key(request: Request) -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not IDEMPOTENCY_KEY.fullmatch(key):
+        raise ValidationError(
+            {"idempotency_key": ["Send 1 to 255 printable ASCII characters, e.g. a UUID."]}
+        )
+    return key
+
 
 class CheckoutView(APIView):
+    """POST one order. With an `Idempotency-Key` header, retrying the same request (same
+    key, same items) returns the same order and never charges again."""
+
     permission_classes: ClassVar = [permissions.IsAuthenticated]
 
     def post(self, request: Request) -> Response:
+        key = idempotency_key(request)
         serializer = CheckoutSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -40,7 +58,12 @@ class CheckoutView(APIView):
         for line in data["items"]:
             quantities[line["product_id"]] += line["quantity"]
         try:
-            result = services.checkout(request.user, quantities, address, card)
+            result = services.checkout(request.user, quantities, address, card, key)
+        except services.IdempotencyKeyReusedError as error:
+            return Response(
+                {"code": "idempotency_key_reused", "detail": str(error)},
+                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+            )
         except services.UnknownProductsError as error:
             raise ValidationError({"items": [str(error)]}) from None
         except services.OutOfStockError as error:
@@ -57,7 +80,8 @@ class CheckoutView(APIView):
         except GatewayUnavailableError as error:
             raise GatewayUnavailable(str(error)) from None
         body = OrderSerializer(result.order).data
-        if result.payment.status != Payment.Status.SUCCEEDED:
+        headers = {"Idempotent-Replayed": "true"} if result.replayed else None
+        if result.payment is None or result.payment.status != Payment.Status.SUCCEEDED:
             return Response(
                 {
                     "code": "card_declined",
@@ -66,8 +90,9 @@ class CheckoutView(APIView):
                     "order": body,
                 },
                 status=status.HTTP_402_PAYMENT_REQUIRED,
+                headers=headers,
             )
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(body, status=status.HTTP_201_CREATED, headers=headers)
 
 
 class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

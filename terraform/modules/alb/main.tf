@@ -89,10 +89,10 @@ resource "aws_lb_target_group" "app" {
     path                = var.health_check_path
     port                = "traffic-port"
     matcher             = "200"
-    interval            = 10
-    timeout             = 5
-    healthy_threshold   = 2
-    unhealthy_threshold = 2
+    interval            = var.health_check_interval
+    timeout             = var.health_check_timeout
+    healthy_threshold   = var.health_check_healthy_threshold
+    unhealthy_threshold = var.health_check_unhealthy_threshold
   }
 
   tags = merge(var.tags, { Name = "${var.name}-app" })

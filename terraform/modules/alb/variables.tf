@@ -95,10 +95,64 @@ variable "deletion_protection" {
   default     = false
 }
 
+variable "health_check_interval" {
+  description = "Seconds between two health checks of a target. The ALB does not retry a request on another target, so a dead one keeps failing requests for about interval x unhealthy_threshold: the default is the smallest the ALB allows."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.health_check_interval >= 5 && var.health_check_interval <= 300 && floor(var.health_check_interval) == var.health_check_interval
+    error_message = "health_check_interval must be a whole number of seconds from 5 to 300 (the ALB's limits)."
+  }
+}
+
+variable "health_check_timeout" {
+  description = "Seconds a health check waits for its answer before it counts as failed; /healthz answers in milliseconds, so a target slower than this is treated as gone. Must be less than health_check_interval."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.health_check_timeout >= 2 && var.health_check_timeout <= 120 && floor(var.health_check_timeout) == var.health_check_timeout
+    error_message = "health_check_timeout must be a whole number of seconds from 2 to 120 (the ALB's limits)."
+  }
+
+  validation {
+    condition     = var.health_check_timeout < var.health_check_interval
+    error_message = "health_check_timeout must be less than health_check_interval: the ALB refuses a check that outlasts its interval."
+  }
+}
+
+variable "health_check_unhealthy_threshold" {
+  description = "Consecutive failed checks that take a target out of service (with the defaults: within 10 s of it dying)."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.health_check_unhealthy_threshold >= 2 && var.health_check_unhealthy_threshold <= 10 && floor(var.health_check_unhealthy_threshold) == var.health_check_unhealthy_threshold
+    error_message = "health_check_unhealthy_threshold must be a whole number from 2 to 10 (the ALB's limits)."
+  }
+}
+
+variable "health_check_healthy_threshold" {
+  description = "Consecutive good checks that put a (new or recovered) target back into service."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.health_check_healthy_threshold >= 2 && var.health_check_healthy_threshold <= 10 && floor(var.health_check_healthy_threshold) == var.health_check_healthy_threshold
+    error_message = "health_check_healthy_threshold must be a whole number from 2 to 10 (the ALB's limits)."
+  }
+}
+
 variable "deregistration_delay" {
-  description = "Seconds a deregistered target keeps serving its open connections (rolling deploys wait this long)."
+  description = "Seconds a deregistered target keeps serving its open connections (rolling deploys wait this long). API requests last well under a second; longer only slows deploys."
   type        = number
   default     = 30
+
+  validation {
+    condition     = var.deregistration_delay >= 0 && var.deregistration_delay <= 3600 && floor(var.deregistration_delay) == var.deregistration_delay
+    error_message = "deregistration_delay must be a whole number of seconds from 0 to 3600 (the ALB's limits)."
+  }
 }
 
 variable "tags" {

@@ -248,11 +248,27 @@ export function createApiClient({ baseUrl = '', storage = sessionStore(), now = 
     updateProduct: (id, form) => apatch(`/api/products/${id}`, form),
     deleteProduct: (id) => adelete(`/api/products/${id}`),
 
-    checkout: (order) => apost('/api/checkout', order),
+    // The same key on a retry makes the server return the order it already made
+    // (or finish it) instead of charging again.
+    checkout: (order, idempotencyKey) =>
+      request('POST', '/api/checkout', { body: order, auth: true, headers: idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {} }),
     orders: ({ search, page } = {}) => aget(`/api/orders${query({ search, page })}`),
     order: (id) => aget(`/api/orders/${id}`),
     setOrderStatus: (id, status) => apatch(`/api/orders/${id}/status`, { status }),
   };
+}
+
+// A fresh key per checkout attempt. getRandomValues, unlike randomUUID, also
+// works on a plain-HTTP origin (the lab).
+export function newIdempotencyKey() {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+// Whether the answer leaves the order's fate open: the shopper should retry
+// the same attempt (same key) rather than start a new one.
+export function isRetryable(error) {
+  return error.status === 0 || error.status >= 500;
 }
 
 // DRF list endpoints answer either a page object or a bare array.

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useApi } from '../api/ApiContext.jsx';
-import { asPage } from '../api/client.js';
+import { asPage, isRetryable, newIdempotencyKey } from '../api/client.js';
 import { useCart } from '../cart/CartContext.jsx';
 import { checkoutLines, formatMoney, lineTotal } from '../cart/cartMath.js';
 import { AddressForm, formatAddress } from '../components/AddressForm.jsx';
@@ -29,6 +29,12 @@ export function checkoutFailure(error, items = []) {
     return {
       title: 'Not enough stock',
       message: `${shortages.length ? `${shortages.join('; ')}.` : error.message} Lower the quantities in your cart and try again.`,
+    };
+  }
+  if (isRetryable(error)) {
+    return {
+      title: 'Your order is not confirmed yet',
+      message: `${error.message} Press Pay again: if the first try went through you get that order, and you are never charged twice.`,
     };
   }
   return { title: 'The order was not placed', message: error.message };
@@ -61,6 +67,9 @@ export function CheckoutPage() {
   const [failure, setFailure] = useState(null);
   const [placing, setPlacing] = useState(false);
   const failureRef = useRef(null);
+  // The attempt whose answer was lost: its key is sent again while the cart,
+  // address and card stay the same, so the retry cannot become a second order.
+  const attemptRef = useRef(null);
   useDocumentTitle('Checkout');
 
   // The Pay button is at the bottom of a long page: bring the reason for a
@@ -105,11 +114,16 @@ export function CheckoutPage() {
     event.preventDefault();
     setPlacing(true);
     setFailure(null);
+    const body = { items: checkoutLines(cart.items), address_id: addressId, card_id: cardId };
+    const fingerprint = JSON.stringify(body);
+    if (attemptRef.current?.fingerprint !== fingerprint) attemptRef.current = { fingerprint, key: newIdempotencyKey() };
     try {
-      const order = await api.checkout({ items: checkoutLines(cart.items), address_id: addressId, card_id: cardId });
+      const order = await api.checkout(body, attemptRef.current.key);
+      attemptRef.current = null;
       cart.clear();
       navigate(`/orders/${order.id}`, { state: { placed: true } });
     } catch (error) {
+      if (!isRetryable(error)) attemptRef.current = null;
       setFailure(checkoutFailure(error, cart.items));
       setPlacing(false);
     }

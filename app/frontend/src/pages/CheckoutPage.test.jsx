@@ -68,6 +68,52 @@ describe('checkout', () => {
     expect(screen.getByRole('button', { name: /^Pay/ })).toBeEnabled();
   });
 
+  it('sends an Idempotency-Key and the same one again when the shopper retries after a lost answer', async () => {
+    const order = {
+      id: 502, status: 'paid', total: '1428.99', currency: 'usd', shipping_address: '1 Main St, Springfield',
+      card_brand: 'visa', card_last4: '4242', created_at: '2026-11-23T10:00:00Z', paid_at: '2026-11-23T10:00:01Z', items: [],
+    };
+    const answers = [
+      [503, { code: 'database_unavailable', detail: 'The shop\'s database is unavailable; retry in a few seconds.' }],
+      [201, order],
+    ];
+    server.route('POST /api/checkout', () => answers.shift());
+    server.route('GET /api/orders/502', () => [200, order]);
+    const user = userEvent.setup();
+    renderApp('/checkout', { server, session: true, cart });
+    const pay = await screen.findByRole('button', { name: /^Pay/ });
+    await waitFor(() => expect(pay).toBeEnabled());
+    await user.click(pay);
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('Your order is not confirmed yet.');
+    expect(screen.getByRole('alert')).toHaveTextContent('you are never charged twice');
+    await user.click(screen.getByRole('button', { name: /^Pay/ }));
+    expect(await screen.findByRole('heading', { name: 'Order 502' })).toBeInTheDocument();
+
+    const keys = server.callsTo('POST /api/checkout').map((call) => call.headers['idempotency-key']);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(keys[1]).toBe(keys[0]);
+  });
+
+  it('starts a new attempt with a new key when the shopper changes the card before retrying', async () => {
+    server.route('POST /api/checkout', () => [503, { code: 'database_unavailable', detail: 'Retry in a few seconds.' }]);
+    const user = userEvent.setup();
+    renderApp('/checkout', { server, session: true, cart });
+    const pay = await screen.findByRole('button', { name: /^Pay/ });
+    await waitFor(() => expect(pay).toBeEnabled());
+    await user.click(pay);
+    await screen.findByRole('alert');
+    await user.click(screen.getByRole('radio', { name: /ending 0002/ }));
+    await user.click(screen.getByRole('button', { name: /^Pay/ }));
+    await waitFor(() => expect(server.callsTo('POST /api/checkout')).toHaveLength(2));
+
+    const [first, second] = server.callsTo('POST /api/checkout').map((call) => call.headers['idempotency-key']);
+    expect(first).toBeTruthy();
+    expect(second).toBeTruthy();
+    expect(second).not.toBe(first);
+  });
+
   it('names the products that ran out of stock', async () => {
     server.route('POST /api/checkout', () => [409, { code: 'out_of_stock', detail: 'Not enough stock for product id(s): 1', available: { 1: 0 } }]);
     const user = userEvent.setup();
