@@ -256,6 +256,9 @@ defaults
 
 frontend www
     bind :80
+    # As the ALB does: append the address the connection came from to
+    # X-Forwarded-For; the storefront's nginx believes only that entry.
+    option forwardfor
     default_backend {HAPROXY_BACKEND}
 
 backend {HAPROXY_BACKEND}

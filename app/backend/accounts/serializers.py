@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from accounts.models import Address, User
+from accounts.tokens import revoke_refresh_tokens
 
 
 class RegisterSerializer(serializers.ModelSerializer):
@@ -16,7 +17,7 @@ class RegisterSerializer(serializers.ModelSerializer):
 
     def validate_email(self, value: str) -> str:
         email = value.lower()
-        if User.objects.filter(email=email).exists():
+        if User.objects.filter(email__iexact=email).exists():
             raise serializers.ValidationError("An account with this e-mail already exists.")
         return email
 
@@ -33,9 +34,16 @@ class RegisterSerializer(serializers.ModelSerializer):
 
 
 class AccountSerializer(serializers.ModelSerializer):
-    """The signed-in user's own profile; privilege flags are read-only."""
+    """The signed-in user's own profile; privilege flags are read-only.
+
+    Changing the e-mail or the password needs the current password, so a stolen access
+    token cannot take the account over; a new password revokes every refresh token.
+    """
 
     password = serializers.CharField(write_only=True, required=False)
+    current_password = serializers.CharField(
+        write_only=True, required=False, style={"input_type": "password"}
+    )
 
     class Meta:
         model = User
@@ -47,12 +55,13 @@ class AccountSerializer(serializers.ModelSerializer):
             "is_staff",
             "date_joined",
             "password",
+            "current_password",
         ]
         read_only_fields: ClassVar[list[str]] = ["id", "is_staff", "date_joined"]
 
     def validate_email(self, value: str) -> str:
         email = value.lower()
-        if User.objects.filter(email=email).exclude(pk=self.instance.pk).exists():
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
             raise serializers.ValidationError("An account with this e-mail already exists.")
         return email
 
@@ -63,11 +72,25 @@ class AccountSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(list(error.messages)) from None
         return value
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        current = attrs.pop("current_password", None)
+        changes_email = "email" in attrs and attrs["email"] != self.instance.email.lower()
+        if (changes_email or attrs.get("password")) and not (
+            current and self.instance.check_password(current)
+        ):
+            raise serializers.ValidationError(
+                {"current_password": ["Enter your current password to change e-mail or password."]}
+            )
+        return attrs
+
     def update(self, instance: User, validated_data: dict[str, Any]) -> User:
         password = validated_data.pop("password", None)
         if password:
             instance.set_password(password)
-        return super().update(instance, validated_data)
+        user = super().update(instance, validated_data)
+        if password:
+            revoke_refresh_tokens(user)
+        return user
 
 
 class AccountDeleteSerializer(serializers.Serializer):

@@ -4,6 +4,8 @@ import json
 import logging
 from datetime import UTC, datetime
 
+from config.redaction import mask_card_numbers
+
 # Attributes every LogRecord has; anything else was passed with `extra=` and is kept.
 _STANDARD_ATTRS = frozenset(
     vars(logging.LogRecord("", logging.INFO, "", 0, "", None, None)).keys()
@@ -23,7 +25,8 @@ class JsonFormatter(logging.Formatter):
                 entry[key] = value if isinstance(value, str | int | float | bool) else str(value)
         if record.exc_info:
             entry["exc_info"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+        # A card number sent where it does not belong must not reach the log either.
+        return mask_card_numbers(json.dumps(entry, ensure_ascii=False))
 
 
 def logging_config(level: str) -> dict[str, object]:

@@ -1,4 +1,4 @@
-"""URL map: the JSON API under /api/, Django admin, media.
+"""URL map: the JSON API under /api/ (its OpenAPI schema at /api/schema), Django admin, media.
 
 /healthz, /readyz and /metrics are answered by ops.middleware.ProbeMiddleware.
 """
@@ -7,6 +7,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView
+
+from accounts.views import admin_login
 
 handler400 = "config.errors.bad_request"
 handler403 = "config.errors.permission_denied"
@@ -14,7 +17,10 @@ handler404 = "config.errors.not_found"
 handler500 = "config.errors.server_error"
 
 urlpatterns = [
+    # Before admin.site.urls, so the admin's login goes through the login back-off.
+    path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
+    path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     path("api/", include("accounts.urls")),
     path("api/", include("products.urls")),
     path("api/", include("orders.urls")),

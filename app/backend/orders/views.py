@@ -3,6 +3,8 @@ from collections import Counter
 from typing import ClassVar
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -38,6 +40,7 @@ class CheckoutView(APIView):
 
     permission_classes: ClassVar = [permissions.IsAuthenticated]
 
+    @extend_schema(request=CheckoutSerializer, responses={201: OrderSerializer})
     def post(self, request: Request) -> Response:
         key = idempotency_key(request)
         serializer = CheckoutSerializer(data=request.data)
@@ -50,6 +53,8 @@ class CheckoutView(APIView):
         card = Card.objects.filter(pk=data["card_id"], user=request.user).first()
         if card is None:
             raise ValidationError({"card_id": ["No such card in your account."]})
+        if card.is_expired(timezone.localdate()):
+            raise ValidationError({"card_id": ["This card has expired; use another card."]})
         if card.provider != get_gateway().name:
             raise ValidationError(
                 {"card_id": ["The current payment provider cannot charge this card; add it again."]}

@@ -1,3 +1,4 @@
+from datetime import date
 from typing import ClassVar
 
 from django.conf import settings
@@ -39,6 +40,10 @@ class Card(models.Model):
 
     def __str__(self) -> str:
         return f"{self.brand} ending {self.last4}"
+
+    def is_expired(self, today: date) -> bool:
+        """A card is valid through the last day of its expiry month."""
+        return (self.exp_year, self.exp_month) < (today.year, today.month)
 
 
 class Payment(models.Model):

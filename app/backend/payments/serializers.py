@@ -1,6 +1,7 @@
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.utils import timezone
 from rest_framework import serializers
 
 from payments.gateways import InvalidPaymentMethodError
@@ -49,6 +50,12 @@ class CardSerializer(serializers.ModelSerializer):
         }
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "exp_year" in attrs or "exp_month" in attrs:
+            expiry = Card(exp_month=attrs.get("exp_month", 12), exp_year=attrs.get("exp_year", 0))
+            if "exp_year" in attrs and expiry.is_expired(timezone.localdate()):
+                raise serializers.ValidationError(
+                    {"exp_year": "This card has expired; use a card that is still valid."}
+                )
         number = attrs.pop("number", None)
         if number is not None:
             if settings.PAYMENT_GATEWAY != "sandbox":

@@ -2,7 +2,8 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db.models import QuerySet
-from rest_framework import mixins, permissions, status, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
@@ -63,6 +64,15 @@ class CardViewSet(
         )
 
 
+@extend_schema(
+    responses=inline_serializer(
+        "PaymentConfig",
+        {
+            "payment_gateway": serializers.CharField(),
+            "stripe_publishable_key": serializers.CharField(),
+        },
+    )
+)
 @api_view(["GET"])
 @permission_classes([permissions.AllowAny])
 def payment_config(request: Request) -> Response:

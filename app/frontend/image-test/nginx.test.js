@@ -118,11 +118,21 @@ describe('frontend image', () => {
     const admin = await fetch(`${base}/admin`, { redirect: 'manual' });
     assert.equal(admin.status, 301);
     assert.equal(admin.headers.get('location'), '/admin/');
-    for (const path of ['/admin/login/', '/static/admin/css/base.css', '/media/products/a.png', '/healthz', '/readyz']) {
+    for (const path of ['/admin/', '/admin/login/']) {
+      const hidden = await fetch(`${base}${path}`, { headers: { 'X-Forwarded-For': '127.0.0.1' } });
+      assert.equal(hidden.status, 404, `${path}: Django's admin is not on the public site by default`);
+      assert.doesNotMatch(await hidden.text(), /"path"/, `${path} never reaches the backend`);
+    }
+    for (const path of ['/static/admin/css/base.css', '/media/products/a.png', '/healthz', '/readyz']) {
       const response = await fetch(`${base}${path}`);
       assert.equal(response.status, 200, path);
       assert.equal((await response.json()).path, path);
     }
+    // The load balancer appends the address it saw; whatever the client wrote before it is dropped.
+    const forwarded = await (await fetch(`${base}/api/x`, { headers: { 'X-Forwarded-For': '6.6.6.6, 203.0.113.7' } })).json();
+    assert.equal(forwarded.forwarded_for, '203.0.113.7');
+    const direct = await (await fetch(`${base}/api/x`)).json();
+    assert.match(direct.forwarded_for, /^[0-9.]+$/, 'without a load balancer: the peer, one entry');
     const metrics = await fetch(`${base}/metrics`);
     assert.match(metrics.headers.get('content-type'), /text\/html/, '/metrics is not exposed through the site');
   });

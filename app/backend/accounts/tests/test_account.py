@@ -1,6 +1,9 @@
 import pytest
+from django.db import IntegrityError, transaction
 
 from accounts.models import User
+
+PASSWORD = "Correct-Horse-9"  # conftest.py's
 
 pytestmark = pytest.mark.django_db
 
@@ -30,15 +33,29 @@ def test_account_update_changes_names_but_never_privileges(user_client, user):
 
 
 def test_account_password_change_is_hashed_and_usable(user_client, user):
-    response = user_client.patch("/api/account", {"password": "Brand-New-Pass-1"}, format="json")
+    response = user_client.patch(
+        "/api/account",
+        {"password": "Brand-New-Pass-1", "current_password": PASSWORD},
+        format="json",
+    )
     assert response.status_code == 200
     user.refresh_from_db()
     assert user.check_password("Brand-New-Pass-1")
 
 
 def test_account_email_cannot_take_another_users_address(user_client, other_user):
-    response = user_client.patch("/api/account", {"email": other_user.email}, format="json")
+    response = user_client.patch(
+        "/api/account",
+        {"email": other_user.email.upper(), "current_password": PASSWORD},
+        format="json",
+    )
     assert response.status_code == 400
+    assert "already exists" in response.json()["email"][0]
+
+
+def test_emails_differing_only_in_case_cannot_both_be_stored(user):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(email=user.email.upper())
 
 
 def test_account_delete_needs_the_right_password(user_client, user):

@@ -15,24 +15,11 @@ import psycopg
 import pytest
 from django.core.management import call_command
 
+from liveserver import backend_env
 from pgcluster import free_port
 
 BACKEND = Path(__file__).resolve().parents[2]
 CATALOGUE = json.loads((BACKEND / "products" / "fixtures" / "catalogue.json").read_text())
-
-
-def backend_env(pg_cluster, dbname, tmp_path, **extra) -> dict[str, str]:
-    return {
-        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_SECRET_KEY": "race-test-secret-key-" + "x" * 30,
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "WEB_CONCURRENCY": "1",
-        "MIGRATION_WAIT_SECONDS": "120",
-        **pg_cluster.env(dbname),
-        **extra,
-    }
 
 
 def status_of(url: str) -> int:

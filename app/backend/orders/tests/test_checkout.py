@@ -212,3 +212,18 @@ def test_concurrent_checkouts_never_oversell(client_for, make_user, make_card, m
     assert sorted(statuses) == [201, 409]
     product.refresh_from_db()
     assert product.stock == 0
+
+
+def test_a_stored_card_past_its_expiry_is_refused_and_nothing_is_charged(
+    user_client, address, card, make_product
+):
+    """Issue 14: a card saved as 01/2001 (or imported so) was charged."""
+    card.exp_month, card.exp_year = 1, 2001
+    card.save()
+    product = make_product("Lamp", "19.99", 5)
+    response = checkout(user_client, [{"product_id": product.pk, "quantity": 1}], address, card)
+    assert response.status_code == 400, response.content
+    assert "expired" in response.json()["card_id"][0]
+    assert not Order.objects.exists()
+    product.refresh_from_db()
+    assert product.stock == 5

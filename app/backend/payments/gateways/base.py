@@ -3,9 +3,18 @@
 from dataclasses import dataclass
 from typing import Protocol
 
+from config.redaction import mask_card_numbers
+
 
 class InvalidPaymentMethodError(Exception):
-    """The payment method (id or test number) is unknown or unusable: a 400 for the client."""
+    """The payment method (id or test number) is unknown or unusable: a 400 for the client.
+
+    Its message reaches the client, so a card number typed where an id belongs (which the
+    provider's own messages quote back) is masked here, in the one place they all pass.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(mask_card_numbers(message))
 
 
 class GatewayUnavailableError(Exception):

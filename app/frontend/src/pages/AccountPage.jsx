@@ -14,10 +14,13 @@ function ProfileForm() {
     last_name: auth.user.last_name ?? '',
     email: auth.user.email ?? '',
   });
+  const [currentPassword, setCurrentPassword] = useState('');
   const [error, setError] = useState(null);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
   const set = (name) => (event) => setValues({ ...values, [name]: event.target.value });
+  // The backend asks for the current password before it changes the e-mail address.
+  const changesEmail = values.email.trim().toLowerCase() !== (auth.user.email ?? '').toLowerCase();
 
   async function submit(event) {
     event.preventDefault();
@@ -25,7 +28,8 @@ function ProfileForm() {
     setError(null);
     setSaved(false);
     try {
-      auth.setUser(await api.updateAccount(values));
+      auth.setUser(await api.updateAccount(changesEmail ? { ...values, current_password: currentPassword } : values));
+      setCurrentPassword('');
       setSaved(true);
     } catch (caught) {
       setError(caught);
@@ -44,6 +48,10 @@ function ProfileForm() {
         <Field label="Last name" autoComplete="family-name" value={values.last_name} error={error?.fields?.last_name} onChange={set('last_name')} />
       </div>
       <Field label="Email" type="email" autoComplete="email" required value={values.email} error={error?.fields?.email} onChange={set('email')} />
+      {changesEmail && (
+        <Field label="Current password" type="password" autoComplete="current-password" required hint="Needed to change your e-mail address."
+          value={currentPassword} error={error?.fields?.current_password} onChange={(event) => setCurrentPassword(event.target.value)} />
+      )}
       <button type="submit" className="button" disabled={busy}>
         {busy ? 'Saving…' : 'Save profile'}
       </button>

@@ -29,7 +29,30 @@ describe('account', () => {
     await user.type(first, 'Annie');
     await user.click(screen.getByRole('button', { name: 'Save profile' }));
     expect(await screen.findByText('Your profile was saved.')).toBeInTheDocument();
-    expect(server.callsTo('PATCH /api/account')[0].body).toMatchObject({ first_name: 'Annie', email: customer.email });
+    const sent = server.callsTo('PATCH /api/account')[0].body;
+    expect(sent).toMatchObject({ first_name: 'Annie', email: customer.email });
+    expect(sent).not.toHaveProperty('current_password');
+  });
+
+  it('asks for the current password before changing the e-mail address', async () => {
+    server.route('PATCH /api/account', ({ body }) =>
+      body.current_password === 'Right-Pass-1'
+        ? [200, { ...customer, email: body.email }]
+        : [400, { current_password: ['Enter your current password to change e-mail or password.'] }]);
+    const user = userEvent.setup();
+    renderApp('/account', { server, session: true });
+    const email = await screen.findByLabelText('Email');
+    expect(screen.queryByLabelText('Current password')).not.toBeInTheDocument();
+    await user.clear(email);
+    await user.type(email, 'new@example.com');
+    await user.type(screen.getByLabelText('Current password'), 'wrong');
+    await user.click(screen.getByRole('button', { name: 'Save profile' }));
+    expect(await screen.findByText('Enter your current password to change e-mail or password.')).toBeInTheDocument();
+    await user.clear(screen.getByLabelText('Current password'));
+    await user.type(screen.getByLabelText('Current password'), 'Right-Pass-1');
+    await user.click(screen.getByRole('button', { name: 'Save profile' }));
+    expect(await screen.findByText('Your profile was saved.')).toBeInTheDocument();
+    expect(server.callsTo('PATCH /api/account')[1].body).toMatchObject({ email: 'new@example.com', current_password: 'Right-Pass-1' });
   });
 
   it('keeps the account when the confirmation password is wrong', async () => {
