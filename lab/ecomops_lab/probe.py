@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import secrets
 import socket
 import subprocess
 import threading
@@ -173,3 +174,25 @@ def wait_for(what: str, predicate: Any, timeout: float, interval: float = 1.0) -
                 return last
         time.sleep(interval)
     raise TimeoutError(f"{what}: not true after {timeout:.0f}s (last: {last!r})")
+
+
+def make_staff_account(view: LabView, host: str) -> tuple[str, str]:
+    """A new superuser of the deployed shop (e-mail, password), made on `host`'s backend."""
+    email, password = f"e2e-staff-{secrets.token_hex(4)}@example.com", secrets.token_urlsafe(16)
+    # Sent on stdin: the password never appears on a command line of the host.
+    script = f"""
+from django.contrib.auth import get_user_model
+User = get_user_model()
+user = User(**{{User.USERNAME_FIELD: {email!r}}})
+if User.USERNAME_FIELD != "email":
+    user.email = {email!r}
+user.is_staff = user.is_superuser = True
+user.set_password({password!r})
+user.save()
+"""
+    subprocess.run(
+        ["ssh", "-F", str(view.lab.ssh_config), host,
+         "sudo docker exec -i ecommerce-backend python manage.py shell"],
+        input=script, text=True, check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    return email, password

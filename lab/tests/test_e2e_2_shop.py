@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
 import subprocess
 
 import pytest
-from ecomops_lab.probe import REPO, LabView, http_get
+from ecomops_lab.probe import REPO, LabView, http_get, make_staff_account
 
 pytestmark = pytest.mark.e2e
 
@@ -29,27 +28,6 @@ def test_the_product_api_answers_through_the_lb(view: LabView) -> None:
     items = doc["results"] if isinstance(doc, dict) else doc
     assert isinstance(items, list)
     assert items, "no products: the deploy seeds the demo catalogue"
-
-
-def make_staff_account(view: LabView, host: str) -> tuple[str, str]:
-    email, password = f"e2e-staff-{secrets.token_hex(4)}@example.com", secrets.token_urlsafe(16)
-    # Sent on stdin: the password never appears on a command line of the host.
-    script = f"""
-from django.contrib.auth import get_user_model
-User = get_user_model()
-user = User(**{{User.USERNAME_FIELD: {email!r}}})
-if User.USERNAME_FIELD != "email":
-    user.email = {email!r}
-user.is_staff = user.is_superuser = True
-user.set_password({password!r})
-user.save()
-"""
-    subprocess.run(
-        ["ssh", "-F", str(view.lab.ssh_config), host,
-         "sudo docker exec -i ecommerce-backend python manage.py shell"],
-        input=script, text=True, check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
-    return email, password
 
 
 def test_the_browser_suite_passes_against_the_lab(view: LabView, first_app: str) -> None:

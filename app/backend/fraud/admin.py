@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from fraud import registry, services
 from fraud.data import signal_rows_from_database
 from fraud.ml.detector import InvalidRowsError
-from fraud.ml.plots import histogram_png
+from fraud.ml.plots import histogram_layout, histogram_png
 from fraud.models import ModelVersion, TransactionScore
 
 
@@ -155,9 +155,25 @@ class TransactionScoreAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:app_list", args=("fraud",)))
 
 
+# The dashboard's SVG: drawn in these units, scaled to the column; 13-unit text stays
+# legible from a phone (about 9 px) to a wide screen (capped at 720 px, about 19 px).
+SVG_SIZE = (480, 280)
+SVG_MARGINS = (48, 14, 24, 40)
+
+
 def dashboard_context(request: Any) -> dict[str, Any]:
+    active = registry.active_version()
+    scores = list(TransactionScore.objects.values_list("score", flat=True))
     return {
         "summary": services.summary(),
+        "histogram": histogram_layout(
+            scores,
+            active.threshold if active else 0.0,
+            bins=30,
+            width=SVG_SIZE[0],
+            height=SVG_SIZE[1],
+            margins=SVG_MARGINS,
+        ),
         "flagged": services.flagged()[:50],
         "versions": ModelVersion.objects.defer("artifact")[:10],
         "upload_form": UploadForm(),

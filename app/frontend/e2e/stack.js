@@ -159,10 +159,12 @@ export async function startLocalStack({ log = console.error } = {}) {
     };
     mkdirSync(backendEnv.STATIC_ROOT);
     const python = path.join(VENV_BIN, 'python');
-    log('e2e: migrating, seeding the catalogue, creating the staff user');
+    log('e2e: migrating, seeding the catalogue, creating the staff user, activating a fraud model');
     run(python, ['manage.py', 'migrate_once'], { cwd: BACKEND, env: backendEnv });
     run(python, ['manage.py', 'seed_catalogue'], { cwd: BACKEND, env: backendEnv });
     run(python, ['manage.py', 'createsuperuser', '--noinput'], { cwd: BACKEND, env: backendEnv });
+    // As the deploy does: checkouts are scored from the first order.
+    run(python, ['manage.py', 'fraud_bootstrap'], { cwd: BACKEND, env: backendEnv });
 
     const gunicorn = startProcess(
       'backend',
@@ -256,6 +258,7 @@ export async function startImageStack({
     await waitFor(`${baseUrl}/readyz`, 'the backend behind the frontend image (/readyz)', { timeoutMs: 120_000 });
     docker('exec', '-e', `DJANGO_SUPERUSER_EMAIL=${admin.email}`, '-e', `DJANGO_SUPERUSER_PASSWORD=${admin.password}`,
       names.api, 'python', 'manage.py', 'createsuperuser', '--noinput');
+    docker('exec', names.api, 'python', 'manage.py', 'fraud_bootstrap');
     log(`e2e: images ${frontendImage} + ${backendImage} ready on ${baseUrl}`);
     return { baseUrl, admin, logs, stop };
   } catch (error) {

@@ -1,4 +1,5 @@
-"""Stand-in for the shop's images: serve /healthz, migrate once, check health.
+"""Stand-in for the shop's images: serve /healthz, migrate once, bootstrap a fraud model,
+check health.
 
 `STANDIN_ROLE` picks the part: `backend` answers on 8000 and refuses to start
 without the settings the env file must provide; `frontend` answers on 3000 and
@@ -61,6 +62,17 @@ def migrate_once() -> int:
     return 0
 
 
+def fraud_bootstrap() -> int:
+    # The real command trains a model once per database; the stand-in once per container.
+    model = Path("/tmp/fraud-model")  # noqa: S108
+    if model.exists():
+        print("fraud_bootstrap: a model is already active, nothing trained (v1)")
+    else:
+        model.write_text("v1\n")
+        print("fraud_bootstrap: trained and activated model v1 (signals)")
+    return 0
+
+
 def healthcheck() -> int:
     url = f"http://127.0.0.1:{PORT}/healthz"
     try:
@@ -71,7 +83,12 @@ def healthcheck() -> int:
 
 
 def main(argv: list[str]) -> int:
-    commands = {"serve": serve, "migrate_once": migrate_once, "healthcheck": healthcheck}
+    commands = {
+        "serve": serve,
+        "migrate_once": migrate_once,
+        "fraud_bootstrap": fraud_bootstrap,
+        "healthcheck": healthcheck,
+    }
     if len(argv) != 2 or argv[1] not in commands:
         print(f"usage: manage.py {{{','.join(commands)}}}", file=sys.stderr)
         return 2
