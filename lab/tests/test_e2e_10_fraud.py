@@ -170,7 +170,7 @@ def test_an_anomalous_transaction_is_flagged_and_raises_the_alert(
     dashboard = staff.admin_page("/admin/fraud/")
     assert 'id="fraud-alert-badge"' in dashboard, "the dashboard shows the new alert"
     flagged = dashboard.split('id="fraud-flagged"')[1].split("</table>")[0]
-    assert f'order</span>{order["id"]}</td>' in flagged, "the order is in the flagged table"
+    assert f"order</span>{order['id']}</td>" in flagged, "the order is in the flagged table"
     # The alert's log line, on whichever app server took the checkout.
     hosts = [a["name"] for a in view.app_servers]
 
