@@ -155,24 +155,19 @@ class TransactionScoreAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:app_list", args=("fraud",)))
 
 
-# The dashboard's SVG: drawn in these units, scaled to the column; 13-unit text stays
-# legible from a phone (about 9 px) to a wide screen (capped at 720 px, about 19 px).
-SVG_SIZE = (480, 280)
-SVG_MARGINS = (48, 14, 24, 40)
-
-
 def dashboard_context(request: Any) -> dict[str, Any]:
     active = registry.active_version()
     scores = list(TransactionScore.objects.values_list("score", flat=True))
     return {
         "summary": services.summary(),
+        # Laid out on 0..1000 both ways: the template places everything in per mille.
         "histogram": histogram_layout(
             scores,
             active.threshold if active else 0.0,
             bins=30,
-            width=SVG_SIZE[0],
-            height=SVG_SIZE[1],
-            margins=SVG_MARGINS,
+            width=1000,
+            height=1000,
+            margins=(0, 0, 0, 0),
         ),
         "flagged": services.flagged()[:50],
         "versions": ModelVersion.objects.defer("artifact")[:10],

@@ -162,6 +162,8 @@ export async function startLocalStack({ log = console.error } = {}) {
     log('e2e: migrating, seeding the catalogue, creating the staff user, activating a fraud model');
     run(python, ['manage.py', 'migrate_once'], { cwd: BACKEND, env: backendEnv });
     run(python, ['manage.py', 'seed_catalogue'], { cwd: BACKEND, env: backendEnv });
+    // The admin's pages (the fraud dashboard) need the manifest of hashed static files.
+    run(python, ['manage.py', 'collectstatic', '--noinput', '--verbosity', '0'], { cwd: BACKEND, env: backendEnv });
     run(python, ['manage.py', 'createsuperuser', '--noinput'], { cwd: BACKEND, env: backendEnv });
     // As the deploy does: checkouts are scored from the first order.
     run(python, ['manage.py', 'fraud_bootstrap'], { cwd: BACKEND, env: backendEnv });

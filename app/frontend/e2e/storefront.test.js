@@ -185,7 +185,7 @@ async function assertFraudDashboardReadable(page, what) {
     assert.ok(box.x >= 0 && box.x + box.width <= page.viewportSize().width + 0.5, `${what}: ${part} fits the window`);
   }
   for (const axis of ['x', 'y']) {
-    assertRoundTicks(await page.locator(`#fraud-histogram .tick-${axis} text`).allTextContents(), `${what}, ${axis}`);
+    assertRoundTicks(await page.locator(`#fraud-histogram .tick-${axis} span`).allTextContents(), `${what}, ${axis}`);
   }
 }
 

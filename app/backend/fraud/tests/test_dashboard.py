@@ -85,10 +85,10 @@ def test_the_histogram_draws_round_ticks_and_the_threshold(admin_client, flagged
             user=user, score=score, threshold=flagged_score.threshold, is_anomaly=False
         )
     page = admin_client.get("/admin/fraud/").content.decode()
-    start = page.index('<svg id="fraud-histogram"')
-    svg = page[start : page.index("</svg>", start)]
-    x_axis = svg.split('class="tick-x"')[1].split("</g>")[0]
-    x_labels = re.findall(r"<text[^>]*>([\d.]+)</text>", x_axis)
+    start = page.index('id="fraud-histogram"')
+    svg = page[start : page.index("</figure>", start)]
+    x_axis = svg.split('class="tick-x"')[1].split("</div>")[0]
+    x_labels = re.findall(r"<span[^>]*>([\d.]+)</span>", x_axis)
     assert x_labels and float(x_labels[-1]) >= 9.5  # the flagged score lies on the axis
     steps = {round(float(b) - float(a), 9) for a, b in itertools.pairwise(x_labels)}
     assert len(steps) == 1 and next(iter(steps)) in {1.0, 2.0, 5.0, 10.0}
