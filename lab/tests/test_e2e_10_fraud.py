@@ -93,7 +93,10 @@ def _shopper(view: LabView) -> Browser:
     return shopper
 
 
-def _checkout(shopper: Browser, product_id: int, card: dict[str, Any]) -> dict[str, Any]:
+def _checkout(shopper: Browser, product_id: int, exp_year: int, zip_code: str) -> dict[str, Any]:
+    """One paid order on a new card billed to Texas: `exp_year` and `zip_code` vary."""
+    card = {"exp_month": 12, "exp_year": exp_year, "address_city": "Austin",
+            "address_country": "US", "address_state": "Texas", "address_zip": zip_code}  # fmt: skip
     status, address = shopper.api(
         "/addresses",
         {"name": "Fran Tester", "phone_number": "5125550100", "line1": "1 Main St",
@@ -137,12 +140,7 @@ def test_the_first_checkout_through_the_lb_is_scored(
     assert 'id="fraud-active-model"' in dashboard, "the deploy activated a fraud model"
     assert "synthetic (deploy bootstrap)" in dashboard
     before = _scored(dashboard)
-    order = _checkout(
-        _shopper(view),
-        product_id,
-        {"exp_month": 12, "exp_year": 2029, "address_city": "Austin",
-         "address_country": "US", "address_state": "Texas", "address_zip": "75001"},
-    )  # fmt: skip
+    order = _checkout(_shopper(view), product_id, exp_year=2029, zip_code="75001")
     assert order["status"] == "paid", order
     # Scoring runs inside the checkout request: the count is up once the order exists.
     assert _scored(staff.admin_page("/admin/fraud/")) == before + 1
@@ -157,12 +155,7 @@ def test_an_anomalous_transaction_is_flagged_and_raises_the_alert(
 ) -> None:
     # Far outside what the model learned: a card valid for 74 more years, billed to a
     # ZIP code of another state (995xx is Alaska's) than the card's Texas address.
-    order = _checkout(
-        _shopper(view),
-        product_id,
-        {"exp_month": 12, "exp_year": 2100, "address_city": "Austin",
-         "address_country": "US", "address_state": "Texas", "address_zip": "99501"},
-    )  # fmt: skip
+    order = _checkout(_shopper(view), product_id, exp_year=2100, zip_code="99501")
     page = staff.admin_page(f"/admin/orders/order/{order['id']}/change/")
     assert re.search(r"\(threshold \d+\.\d{4}, model v\d+\): anomaly", page), (
         "the anomalous order is flagged"

@@ -53,24 +53,31 @@ def serve() -> int:
     return 0
 
 
-def migrate_once() -> int:
-    if MARKER.exists():
-        print("migrate_once: schema already current, applied 0 migrations")
+def _once(marker: Path, first: str, again: str) -> int:
+    """Prints `first` the first time in this container, `again` afterwards."""
+    if marker.exists():
+        print(again)
     else:
-        MARKER.write_text("migrated\n")
-        print("migrate_once: applied 1 migrations")
+        marker.write_text("done\n")
+        print(first)
     return 0
+
+
+def migrate_once() -> int:
+    return _once(
+        MARKER,
+        "migrate_once: applied 1 migrations",
+        "migrate_once: schema already current, applied 0 migrations",
+    )
 
 
 def fraud_bootstrap() -> int:
     # The real command trains a model once per database; the stand-in once per container.
-    model = Path("/tmp/fraud-model")  # noqa: S108
-    if model.exists():
-        print("fraud_bootstrap: a model is already active, nothing trained (v1)")
-    else:
-        model.write_text("v1\n")
-        print("fraud_bootstrap: trained and activated model v1 (signals)")
-    return 0
+    return _once(
+        Path("/tmp/fraud-model"),  # noqa: S108
+        "fraud_bootstrap: trained and activated model v1 (signals)",
+        "fraud_bootstrap: a model is already active, nothing trained (v1)",
+    )
 
 
 def healthcheck() -> int:
