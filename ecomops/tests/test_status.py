@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ECOMOPS, ROOT, run_cli
-from ecomops.status import haproxy_servers, parse_docker_inspect, parse_prometheus_targets
+from ecomops.status import (
+    haproxy_servers,
+    parse_docker_inspect,
+    parse_fraud_model,
+    parse_prometheus_targets,
+)
 from ecomops.waiting import wait_for
 
 HAPROXY_CFG = """\
@@ -196,3 +201,25 @@ def test_versions_come_from_docker_inspect():
         ("app1/ecommerce-backend", True, "registry.lab:5000/ecommerce-backend:0123abcd running"),
         ("app1/ecommerce-frontend", False, "container not found"),
     ]
+
+
+def test_the_active_fraud_model_is_reported_with_its_training_and_metrics():
+    model = {
+        "version": 3, "feature_set": "signals", "threshold": 0.04321,
+        "source": "synthetic (deploy bootstrap)", "training": {"rows_used": 2391},
+        "validation": {"roc_auc": 0.9712, "precision": 0.8, "recall": 0.41},
+    }  # fmt: skip
+    log = json.dumps({"level": "INFO", "message": "Fraud model activated", "version": 3})
+    check = parse_fraud_model("app1", "\n".join(["plain text", json.dumps(model), log]))
+    assert check.healthy
+    assert check.detail == (
+        "v3 signals, threshold 0.0432, trained on synthetic (deploy bootstrap) (2391 rows), "
+        "held-out ROC-AUC 0.971, precision 0.80, recall 0.41"
+    )
+
+
+def test_no_active_fraud_model_is_unhealthy_and_says_what_to_do():
+    check = parse_fraud_model("app1", "null\n")
+    assert not check.healthy and "fraud_bootstrap" in check.detail
+    broken = parse_fraud_model("app1", "Error: No such container: ecommerce-backend")
+    assert not broken.healthy and "No such container" in broken.detail

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import secrets
+import socket
 import subprocess
+from collections.abc import Iterator
 
 import pytest
-from ecomops_lab.probe import LabView
+from ecomops.waiting import wait_for
+from ecomops_lab.probe import LabView, http_get
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -30,6 +34,31 @@ def first_app(view: LabView) -> str:
     return str(view.app_servers[0]["name"])
 
 
+@pytest.fixture(scope="session")
+def admin_url(view: LabView, first_app: str) -> Iterator[str]:
+    """Django's admin as operators reach it: the public site answers /admin/ with 404, so
+    an SSH tunnel through the bastion (ProxyJump) to the first app host's backend."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    tunnel = subprocess.Popen(
+        ["ssh", "-F", str(view.lab.ssh_config), "-N", "-o", "ExitOnForwardFailure=yes",
+         "-L", f"127.0.0.1:{port}:localhost:8000", first_app],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(
+            f"the SSH tunnel to {first_app}'s backend answering on {url}",
+            lambda: tunnel.poll() is None and http_get(f"{url}/healthz")[0] == 200,
+            60,
+        )
+        yield url
+    finally:
+        tunnel.terminate()
+        tunnel.wait(timeout=10)
+
+
 def sudo_docker(view: LabView, host: str, args: str, **kwargs: object) -> str:
     return view.ssh(host, f"sudo docker {args}", **kwargs).stdout  # type: ignore[arg-type]
 
@@ -45,3 +74,20 @@ def django_shell(view: LabView, host: str, script: str) -> str:
         input=script, text=True, check=True, capture_output=True, timeout=120,
     )  # fmt: skip
     return run.stdout
+
+
+def make_staff_account(view: LabView, host: str) -> tuple[str, str]:
+    """A new superuser of the deployed shop (e-mail, password), made on `host`'s backend."""
+    email, password = f"e2e-staff-{secrets.token_hex(4)}@example.com", secrets.token_urlsafe(16)
+    script = f"""
+from django.contrib.auth import get_user_model
+User = get_user_model()
+user = User(**{{User.USERNAME_FIELD: {email!r}}})
+if User.USERNAME_FIELD != "email":
+    user.email = {email!r}
+user.is_staff = user.is_superuser = True
+user.set_password({password!r})
+user.save()
+"""
+    django_shell(view, host, script)
+    return email, password

@@ -21,8 +21,9 @@ from typing import Any
 
 import pytest
 from conftest import django_shell
+from ecomops.waiting import wait_for
 from ecomops_lab.plan import PREFIX
-from ecomops_lab.probe import LabView, Load, http_get, http_request, wait_for
+from ecomops_lab.probe import LabView, Load, http_get, http_request
 
 pytestmark = pytest.mark.e2e
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
 import subprocess
 
 import pytest
-from conftest import django_shell
+from conftest import make_staff_account
 from ecomops_lab.probe import REPO, LabView, http_get
 
 pytestmark = pytest.mark.e2e
@@ -32,29 +31,20 @@ def test_the_product_api_answers_through_the_lb(view: LabView) -> None:
     assert items, "no products: the deploy seeds the demo catalogue"
 
 
-def make_staff_account(view: LabView, host: str) -> tuple[str, str]:
-    email, password = f"e2e-staff-{secrets.token_hex(4)}@example.com", secrets.token_urlsafe(16)
-    script = f"""
-from django.contrib.auth import get_user_model
-User = get_user_model()
-user = User(**{{User.USERNAME_FIELD: {email!r}}})
-if User.USERNAME_FIELD != "email":
-    user.email = {email!r}
-user.is_staff = user.is_superuser = True
-user.set_password({password!r})
-user.save()
-"""
-    django_shell(view, host, script)
-    return email, password
+def test_the_admin_is_not_served_through_the_lb(view: LabView) -> None:
+    assert http_get(f"{view.lb_url}/admin/login/")[0] == 404
 
 
-def test_the_browser_suite_passes_against_the_lab(view: LabView, first_app: str) -> None:
+def test_the_browser_suite_passes_against_the_lab(
+    view: LabView, first_app: str, admin_url: str
+) -> None:
     frontend = REPO / "app" / "frontend"
     assert (frontend / "e2e" / "run.js").exists(), "the frontend's browser suite is missing"
     node = shutil.which("node")
     assert node, "node is not installed on the control node: run 'make setup'"
     email, password = make_staff_account(view, first_app)
-    env = dict(os.environ, BASE_URL=view.lb_url, E2E_ADMIN_EMAIL=email, E2E_ADMIN_PASSWORD=password)
+    env = dict(os.environ, BASE_URL=view.lb_url, E2E_ADMIN_URL=admin_url,
+               E2E_ADMIN_EMAIL=email, E2E_ADMIN_PASSWORD=password)  # fmt: skip
     for secret in view.env:
         env.pop(secret, None)
     run = subprocess.run(

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from fraud import registry, services
 from fraud.data import signal_rows_from_database
 from fraud.ml.detector import InvalidRowsError
-from fraud.ml.plots import histogram_png
+from fraud.ml.plots import histogram_layout, histogram_png
 from fraud.models import ModelVersion, TransactionScore
 
 
@@ -156,8 +156,19 @@ class TransactionScoreAdmin(admin.ModelAdmin):
 
 
 def dashboard_context(request: Any) -> dict[str, Any]:
+    active = registry.active_version()
+    scores = list(TransactionScore.objects.values_list("score", flat=True))
     return {
         "summary": services.summary(),
+        # Laid out on 0..1000 both ways: the template places everything in per mille.
+        "histogram": histogram_layout(
+            scores,
+            active.threshold if active else 0.0,
+            bins=30,
+            width=1000,
+            height=1000,
+            margins=(0, 0, 0, 0),
+        ),
         "flagged": services.flagged()[:50],
         "versions": ModelVersion.objects.defer("artifact")[:10],
         "upload_form": UploadForm(),

@@ -26,7 +26,7 @@ class NoActiveModelError(LookupError):
         )
 
 
-def _serialise_model_changes() -> None:
+def serialise_model_changes() -> None:
     """Within a transaction: one model change at a time across every host (version numbers
     and the active flag), released at commit."""
     with connection.cursor() as cursor:
@@ -37,7 +37,7 @@ def register(
     result: TrainResult, source: str, *, activate: bool, user: object = None
 ) -> ModelVersion:
     with transaction.atomic():
-        _serialise_model_changes()
+        serialise_model_changes()
         latest = ModelVersion.objects.order_by("-version").first()
         version = ModelVersion.objects.create(
             version=(latest.version + 1) if latest else 1,
@@ -60,7 +60,7 @@ def register(
 def activate_version(version: ModelVersion) -> ModelVersion:
     """Switch the active model in one transaction: readers see the old or the new one."""
     with transaction.atomic():
-        _serialise_model_changes()
+        serialise_model_changes()
         ModelVersion.objects.filter(is_active=True).exclude(pk=version.pk).update(is_active=False)
         ModelVersion.objects.filter(pk=version.pk).update(
             is_active=True, activated_at=timezone.now()
@@ -73,7 +73,7 @@ def activate_version(version: ModelVersion) -> ModelVersion:
 def rollback() -> ModelVersion:
     """Re-activate the version below the active one (the previous model)."""
     with transaction.atomic():
-        _serialise_model_changes()
+        serialise_model_changes()
         active = ModelVersion.objects.filter(is_active=True).defer("artifact").first()
         if active is None:
             raise NoActiveModelError

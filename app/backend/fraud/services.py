@@ -47,21 +47,27 @@ def summary() -> dict[str, Any]:
         "unacknowledged_alerts": anomalies.filter(acknowledged=False).count(),
         "errors": error_stats(scores) if scores.size else None,
         "blocking": conf.block_anomalies(),
-        "active_model": (
-            {
-                "version": active.version,
-                "feature_set": active.feature_set,
-                "threshold": active.threshold,
-                "source": active.source,
-                "activated_at": active.activated_at.isoformat() if active.activated_at else None,
-                "training": {
-                    k: active.report.get(k)
-                    for k in ("rows_used", "test_errors", "test_anomaly_share", "train_seconds")
-                },
-            }
-            if active
-            else None
-        ),
+        "active_model": active_model_info(active),
+    }
+
+
+def active_model_info(active: ModelVersion | None) -> dict[str, Any] | None:
+    """What the dashboard, the summary API and `fraud_models --json` say of the active model:
+    version, training data and metrics."""
+    if active is None:
+        return None
+    return {
+        "version": active.version,
+        "feature_set": active.feature_set,
+        "threshold": active.threshold,
+        "source": active.source,
+        "created_at": active.created_at.isoformat(),
+        "activated_at": active.activated_at.isoformat() if active.activated_at else None,
+        "training": {
+            k: active.report.get(k)
+            for k in ("rows_used", "test_errors", "test_anomaly_share", "train_seconds")
+        },
+        "validation": active.report.get("validation"),
     }
 
 

@@ -14,6 +14,24 @@ class OrderAdmin(admin.ModelAdmin):
     list_display = ("id", "user", "status", "total", "currency", "created_at", "delivered_at")
     list_filter = ("status",)
     search_fields = ("id", "user__email", "items__product_name")
-    readonly_fields = ("total", "currency", "card", "card_brand", "card_last4", "paid_at")
+    readonly_fields = (
+        "total",
+        "currency",
+        "card",
+        "card_brand",
+        "card_last4",
+        "paid_at",
+        "fraud_check",
+    )
     raw_id_fields = ("user",)
     inlines = (OrderItemInline,)
+
+    @admin.display(description="fraud score")
+    def fraud_check(self, order: Order) -> str:
+        # The reverse one-to-one raises an AttributeError subclass when the order has none.
+        score = getattr(order, "fraud_score", None)
+        if score is None:
+            return "not scored (no active fraud model at checkout)"
+        version = f"model v{score.model_version.version}" if score.model_version else "model gone"
+        verdict = "anomaly" if score.is_anomaly else "normal"
+        return f"{score.score:.4f} (threshold {score.threshold:.4f}, {version}): {verdict}"

@@ -7,6 +7,8 @@
 //   node e2e/run.js
 //   E2E_STACK=images FRONTEND_IMAGE=ecommerce-frontend:TAG BACKEND_IMAGE=ecommerce-backend:TAG node e2e/run.js
 //   BASE_URL=http://127.0.0.1:8080 E2E_ADMIN_EMAIL=... E2E_ADMIN_PASSWORD=... node e2e/run.js
+// Django's admin (the fraud dashboard) is not on the public site: E2E_ADMIN_URL says
+// where the backend answers (an SSH tunnel through the bastion); it defaults to BASE_URL.
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -35,10 +37,17 @@ if (process.env.BASE_URL) {
     process.exit(2);
   }
   stack = await startImageStack({ frontendImage, backendImage, postgresImage });
-  env = { ...env, BASE_URL: stack.baseUrl, E2E_ADMIN_EMAIL: stack.admin.email, E2E_ADMIN_PASSWORD: stack.admin.password };
 } else {
   stack = await startLocalStack();
-  env = { ...env, BASE_URL: stack.baseUrl, E2E_ADMIN_EMAIL: stack.admin.email, E2E_ADMIN_PASSWORD: stack.admin.password };
+}
+if (stack) {
+  env = {
+    ...env,
+    BASE_URL: stack.baseUrl,
+    E2E_ADMIN_URL: stack.adminUrl,
+    E2E_ADMIN_EMAIL: stack.admin.email,
+    E2E_ADMIN_PASSWORD: stack.admin.password,
+  };
 }
 
 const started = Date.now();

@@ -159,10 +159,14 @@ export async function startLocalStack({ log = console.error } = {}) {
     };
     mkdirSync(backendEnv.STATIC_ROOT);
     const python = path.join(VENV_BIN, 'python');
-    log('e2e: migrating, seeding the catalogue, creating the staff user');
+    log('e2e: migrating, seeding the catalogue, creating the staff user, activating a fraud model');
     run(python, ['manage.py', 'migrate_once'], { cwd: BACKEND, env: backendEnv });
     run(python, ['manage.py', 'seed_catalogue'], { cwd: BACKEND, env: backendEnv });
+    // The admin's pages (the fraud dashboard) need the manifest of hashed static files.
+    run(python, ['manage.py', 'collectstatic', '--noinput', '--verbosity', '0'], { cwd: BACKEND, env: backendEnv });
     run(python, ['manage.py', 'createsuperuser', '--noinput'], { cwd: BACKEND, env: backendEnv });
+    // As the deploy does: checkouts are scored from the first order.
+    run(python, ['manage.py', 'fraud_bootstrap'], { cwd: BACKEND, env: backendEnv });
 
     const gunicorn = startProcess(
       'backend',
@@ -188,7 +192,7 @@ export async function startLocalStack({ log = console.error } = {}) {
     const baseUrl = `http://127.0.0.1:${webPort}`;
     await waitFor(`${baseUrl}/healthz`, 'the site (vite preview) and its proxy', { process: vite });
     log(`e2e: site ready on ${baseUrl}`);
-    return { baseUrl, admin, logs, stop };
+    return { baseUrl, adminUrl: `http://127.0.0.1:${backendPort}`, admin, logs, stop };
   } catch (error) {
     for (const [name, lines] of Object.entries(logs)) log(`--- ${name} log ---\n${lines.join('')}`);
     stop();
@@ -250,14 +254,17 @@ export async function startImageStack({
       SEED_CATALOGUE: 'true',
       AUTH_THROTTLE_RATE: '1000/min',
     };
+    // Published for the admin only, which the storefront does not serve (an operator's tunnel).
     docker('run', '-d', '--name', names.api, '--network', names.network, '--network-alias', 'ecommerce-backend',
-      ...Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]), backendImage);
+      '-p', '127.0.0.1::8000', ...Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]), backendImage);
     const baseUrl = `http://${docker('port', names.web, '3000/tcp').split('\n')[0]}`;
     await waitFor(`${baseUrl}/readyz`, 'the backend behind the frontend image (/readyz)', { timeoutMs: 120_000 });
     docker('exec', '-e', `DJANGO_SUPERUSER_EMAIL=${admin.email}`, '-e', `DJANGO_SUPERUSER_PASSWORD=${admin.password}`,
       names.api, 'python', 'manage.py', 'createsuperuser', '--noinput');
+    docker('exec', names.api, 'python', 'manage.py', 'fraud_bootstrap');
     log(`e2e: images ${frontendImage} + ${backendImage} ready on ${baseUrl}`);
-    return { baseUrl, admin, logs, stop };
+    const adminUrl = `http://${docker('port', names.api, '8000/tcp').split('\n')[0]}`;
+    return { baseUrl, adminUrl, admin, logs, stop };
   } catch (error) {
     stop();
     for (const [name, lines] of Object.entries(logs)) log(`--- ${name} log ---\n${lines.join('')}`);

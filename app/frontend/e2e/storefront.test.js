@@ -1,6 +1,7 @@
 // The storefront's main journeys in a real Chromium against a real backend:
 // a shopper registers, searches, buys two products with a sandbox card, has a
-// declined card explained, and sees the order delivered once staff mark it.
+// declined card explained, and sees the order delivered once staff mark it;
+// staff read the fraud dashboard that scored those checkouts.
 // Every step leaves a screenshot in SCREENSHOT_DIR.
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -11,6 +12,8 @@ import { chromium } from 'playwright-core';
 const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const BASE_URL = process.env.BASE_URL.replace(/\/$/, '');
+// Django's admin is not on the public site: operators reach the backend itself.
+const ADMIN_URL = (process.env.E2E_ADMIN_URL || BASE_URL).replace(/\/$/, '');
 const SHOTS = process.env.SCREENSHOT_DIR;
 const ADMIN = { email: process.env.E2E_ADMIN_EMAIL, password: process.env.E2E_ADMIN_PASSWORD };
 const SHOPPER = {
@@ -48,9 +51,9 @@ async function assertAccessible(page, what) {
   assert.deepEqual(report, [], `accessibility problems on ${what}`);
 }
 
-async function newPage(viewport = { width: 1280, height: 900 }) {
+async function newPage(viewport = { width: 1280, height: 900 }, baseURL = BASE_URL) {
   // bypassCSP lets the suite inject axe-core; the site's own CSP forbids inline scripts.
-  const context = await browser.newContext({ viewport, baseURL: BASE_URL, bypassCSP: true });
+  const context = await browser.newContext({ viewport, baseURL, bypassCSP: true });
   context.setDefaultTimeout(TIMEOUT);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`browser error: ${error.message}`));
@@ -109,6 +112,84 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
+
+// Logs staff into the Django admin (its own session login, not the SPA's token).
+async function adminPage(viewport) {
+  const page = await newPage(viewport, ADMIN_URL);
+  await page.goto('/admin/login/?next=/admin/fraud/');
+  await page.locator('#id_username').fill(ADMIN.email);
+  await page.locator('#id_password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('#fraud-dashboard').waitFor();
+  return page;
+}
+
+// Every visible table header (and, on a phone, every row card's label) at least as wide
+// as its longest word, both measured in the browser with the element's own font: a header
+// squeezed below that is broken inside a word ("o r d e r") or runs out of its cell.
+async function headersNarrowerThanAWord(page) {
+  return page.evaluate(() => {
+    const found = { checked: 0, narrow: [] };
+    for (const el of document.querySelectorAll('#fraud-dashboard th, #fraud-dashboard .cell-label')) {
+      const thead = el.closest('thead');
+      // A phone's row cards hide the header row from sight (kept for screen readers).
+      if (thead && getComputedStyle(thead).clip !== 'auto') continue;
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue;
+      const words = el.textContent.trim().split(/\s+/).filter(Boolean);
+      const probe = document.createElement('span');
+      probe.style.cssText = 'position:absolute;visibility:hidden;white-space:nowrap';
+      el.appendChild(probe);
+      let widest = 0;
+      let widestWord = '';
+      for (const word of words) {
+        probe.textContent = word;
+        const width = probe.getBoundingClientRect().width;
+        if (width > widest) [widest, widestWord] = [width, word];
+      }
+      probe.remove();
+      const style = getComputedStyle(el);
+      const content = box.width - ['paddingLeft', 'paddingRight', 'borderLeftWidth', 'borderRightWidth']
+        .reduce((sum, key) => sum + parseFloat(style[key]), 0);
+      found.checked += 1;
+      if (content + 0.5 < widest) found.narrow.push(`"${widestWord}" needs ${widest.toFixed(1)}px, has ${content.toFixed(1)}px`);
+    }
+    return found;
+  });
+}
+
+// Tick labels of one histogram axis: evenly spaced multiples of 1, 2 or 5 times a power of ten.
+function assertRoundTicks(labels, axis) {
+  assert.ok(labels.length >= 2, `the ${axis} axis has ticks: ${labels}`);
+  const values = labels.map(Number);
+  assert.ok(values.every(Number.isFinite), `${axis} ticks are numbers: ${labels}`);
+  const step = values[1] - values[0];
+  const mantissa = step / 10 ** Math.floor(Math.log10(step));
+  assert.ok([1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-9), `${axis} tick step ${step} is 1, 2 or 5 x 10^k: ${labels}`);
+  values.forEach((value, i) => {
+    assert.ok(Math.abs(value - values[0] - i * step) < step * 1e-6, `${axis} ticks evenly spaced: ${labels}`);
+    assert.ok(Math.abs(value / step - Math.round(value / step)) < 1e-6, `${axis} tick ${value} is a multiple of ${step}`);
+  });
+}
+
+// The seven parts the seed asked for, each inside the window.
+const FRAUD_PARTS = ['#fraud-totals', '#fraud-errors', '#fraud-flagged', '#fraud-histogram', '#fraud-alerts', '#fraud-export', '#fraud-retrain'];
+
+async function assertFraudDashboardReadable(page, what) {
+  const headers = await headersNarrowerThanAWord(page);
+  assert.ok(headers.checked >= 10, `${what}: the dashboard's table headers were measured (${headers.checked})`);
+  assert.deepEqual(headers.narrow, [], `${what}: table headers narrower than their longest word`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${what}: no horizontal scrolling (page is ${overflow}px too wide)`);
+  for (const part of FRAUD_PARTS) {
+    const box = await page.locator(part).boundingBox();
+    assert.ok(box, `${what}: ${part} is shown`);
+    assert.ok(box.x >= 0 && box.x + box.width <= page.viewportSize().width + 0.5, `${what}: ${part} fits the window`);
+  }
+  for (const axis of ['x', 'y']) {
+    assertRoundTicks(await page.locator(`#fraud-histogram .tick-${axis} span`).allTextContents(), `${what}, ${axis}`);
+  }
+}
 
 describe('storefront', () => {
   it('a visitor registers and is logged in', async () => {
@@ -281,6 +362,22 @@ describe('storefront', () => {
     const search = await api(`/api/products?search=${encodeURIComponent(name)}`);
     assert.equal((search.body.results ?? search.body).length, 0, 'the product is gone from the catalogue');
     await staff.context().close();
+  });
+
+  it('staff read the fraud dashboard at 1280 px and on a phone, the checkouts scored', async () => {
+    const desk = await adminPage({ width: 1280, height: 900 });
+    // The checkouts above were scored: a deployed shop has an active model from its first order.
+    const scored = Number(await desk.locator('#fraud-scored').textContent());
+    assert.ok(scored >= 2, `the paid and the declined checkout were scored (${scored})`);
+    await desk.locator('#fraud-active-model').waitFor();
+    await assertFraudDashboardReadable(desk, 'the fraud dashboard at 1280 px');
+    await shot(desk, 'fraud-dashboard-1280');
+    await desk.context().close();
+
+    const phone = await adminPage({ width: 390, height: 844 });
+    await assertFraudDashboardReadable(phone, 'the fraud dashboard on a phone');
+    await shot(phone, 'fraud-dashboard-phone');
+    await phone.context().close();
   });
 
   it('the catalogue works on a phone-sized screen', async () => {

@@ -159,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     stat = sub.add_parser(
         "status",
         parents=[common],
-        help="load balancer health, Prometheus targets, versions per host",
+        help="load balancer health, Prometheus targets, versions per host, active fraud model",
         epilog=EXIT_CODE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

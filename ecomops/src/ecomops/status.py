@@ -1,4 +1,5 @@
-"""`ecomops status`: load balancer health, Prometheus targets, versions per host."""
+"""`ecomops status`: load balancer health, Prometheus targets, versions per host, the active
+fraud model."""
 
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ from ecomops.runner import private_data_dir, run_command
 # HAProxy `show stat` rows that describe the proxy itself, not a server.
 _HAPROXY_AGGREGATES = {"FRONTEND", "BACKEND"}
 CONTAINERS = ("ecommerce-backend", "ecommerce-frontend")
-CHECK_KINDS = ("lb", "prometheus", "versions")
+CHECK_KINDS = ("lb", "prometheus", "versions", "fraud")
+# The model lives in the shared database: one app server answers for all.
+FRAUD_MODEL_COMMAND = "docker exec ecommerce-backend python manage.py fraud_models --json"
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,61 @@ def parse_docker_inspect(host: str, output: str) -> list[Check]:
     return checks
 
 
+def _json_lines(output: str) -> list[Any]:
+    found = []
+    for line in output.splitlines():
+        try:
+            found.append(json.loads(line))
+        except ValueError:
+            continue
+    return found
+
+
+def parse_fraud_model(host: str, output: str) -> Check:
+    """`manage.py fraud_models --json` (the active model, or null) -> one check.
+
+    The backend also logs JSON lines to stdout: the answer is the last null or the last
+    object naming a version."""
+    answers = [
+        line
+        for line in _json_lines(output)
+        if line is None or (isinstance(line, dict) and {"version", "feature_set"} <= line.keys())
+    ]
+    model = answers[-1] if answers else {}
+    if model is None:
+        return Check(
+            "fraud_model", "active", False,
+            "none: checkouts are not scored; deploy again or run `manage.py fraud_bootstrap`",
+        )  # fmt: skip
+    if not isinstance(model, dict) or "version" not in model:
+        return Check("fraud_model", "active", False, f"{host}: no answer ({output.strip()[:200]})")
+    detail = (
+        f"v{model['version']} {model['feature_set']}, threshold {model['threshold']:.4f}, "
+        f"trained on {model['source']} ({(model.get('training') or {}).get('rows_used')} rows)"
+    )
+    validation = model.get("validation") or {}
+    if "roc_auc" in validation:
+        detail += (
+            f", held-out ROC-AUC {validation['roc_auc']:.3f}, precision "
+            f"{validation['precision']:.2f}, recall {validation['recall']:.2f}"
+        )
+    return Check("fraud_model", "active", True, detail)
+
+
+def fraud_model_checks(project_dir: Path, inventory_path: Path) -> list[Check]:
+    tracker = EventTracker(None)
+    with private_data_dir() as data_dir:
+        run_command(
+            project_dir, inventory_path, "app_servers[0]", FRAUD_MODEL_COMMAND, tracker, data_dir
+        )
+    if not tracker.results:
+        return [Check("fraud_model", "active", False, "no app server in the inventory")]
+    result = tracker.results[0]
+    if result.status == "unreachable":
+        return [Check("fraud_model", "active", False, f"{result.host} unreachable")]
+    return [parse_fraud_model(result.host, result.output or result.message)]
+
+
 def render_checks(checks: list[Check]) -> str:
     width = max([4, *(len(c.name) for c in checks)])
     lines = [f"{'KIND':<14}{'NAME':<{width}}  {'HEALTH':<11}DETAIL"]
@@ -203,6 +261,8 @@ def gather(
         checks += prometheus_targets(prometheus_url)
     if "versions" in kinds:
         checks += version_checks(project_dir, inventory_path)
+    if "fraud" in kinds:
+        checks += fraud_model_checks(project_dir, inventory_path)
     return checks
 
 

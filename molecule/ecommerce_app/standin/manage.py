@@ -1,4 +1,5 @@
-"""Stand-in for the shop's images: serve /healthz, migrate once, check health.
+"""Stand-in for the shop's images: serve /healthz, migrate once, bootstrap a fraud model,
+check health.
 
 `STANDIN_ROLE` picks the part: `backend` answers on 8000 and refuses to start
 without the settings the env file must provide; `frontend` answers on 3000 and
@@ -52,13 +53,31 @@ def serve() -> int:
     return 0
 
 
-def migrate_once() -> int:
-    if MARKER.exists():
-        print("migrate_once: schema already current, applied 0 migrations")
+def _once(marker: Path, first: str, again: str) -> int:
+    """Prints `first` the first time in this container, `again` afterwards."""
+    if marker.exists():
+        print(again)
     else:
-        MARKER.write_text("migrated\n")
-        print("migrate_once: applied 1 migrations")
+        marker.write_text("done\n")
+        print(first)
     return 0
+
+
+def migrate_once() -> int:
+    return _once(
+        MARKER,
+        "migrate_once: applied 1 migrations",
+        "migrate_once: schema already current, applied 0 migrations",
+    )
+
+
+def fraud_bootstrap() -> int:
+    # The real command trains a model once per database; the stand-in once per container.
+    return _once(
+        Path("/tmp/fraud-model"),  # noqa: S108
+        "fraud_bootstrap: trained and activated model v1 (signals)",
+        "fraud_bootstrap: a model is already active, nothing trained (v1)",
+    )
 
 
 def healthcheck() -> int:
@@ -71,7 +90,12 @@ def healthcheck() -> int:
 
 
 def main(argv: list[str]) -> int:
-    commands = {"serve": serve, "migrate_once": migrate_once, "healthcheck": healthcheck}
+    commands = {
+        "serve": serve,
+        "migrate_once": migrate_once,
+        "fraud_bootstrap": fraud_bootstrap,
+        "healthcheck": healthcheck,
+    }
     if len(argv) != 2 or argv[1] not in commands:
         print(f"usage: manage.py {{{','.join(commands)}}}", file=sys.stderr)
         return 2

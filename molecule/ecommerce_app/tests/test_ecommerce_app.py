@@ -47,8 +47,10 @@ def test_backend_received_its_settings(host):
     assert "latest" not in host.file("/opt/ecommerce/docker-compose.yml").content_string
 
 
-def test_migrations_ran_on_the_first_app_server_only(host):
-    ran = host.run("docker exec ecommerce-backend test -f /tmp/migrated").rc == 0
+# The stand-in's markers: `migrate_once`, then `fraud_bootstrap`, ran in this container.
+@pytest.mark.parametrize("marker", ["/tmp/migrated", "/tmp/fraud-model"])
+def test_migrations_and_the_fraud_bootstrap_ran_on_the_first_app_server_only(host, marker):
+    ran = host.run(f"docker exec ecommerce-backend test -f {marker}").rc == 0
     assert ran == (host.backend.get_hostname() == FIRST_HOST)
 
 

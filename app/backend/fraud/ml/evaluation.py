@@ -15,39 +15,51 @@ import numpy as np
 
 from fraud.ml import logistic, plots
 from fraud.ml.creditcard import load_creditcard_csv
-from fraud.ml.detector import train
+from fraud.ml.detector import TrainResult, train
 from fraud.ml.metrics import binary_report
 from fraud.ml.preprocess import train_test_indices
 from fraud.ml.signals import signal_rows
 from fraud.ml.synthetic import card_transactions, creditcard_rows
 
 
+def holdout_validation(
+    rows: list[dict[str, object]],
+    labels: np.ndarray,
+    feature_set: str,
+    *,
+    epochs: int = 50,
+    seed: int = 7,
+) -> tuple[TrainResult, dict[str, object]]:
+    """Train on 70% of labelled rows, score the other 30% with the detector's own threshold.
+
+    Labels are never used for training (the autoencoder is unsupervised); precision and
+    recall show what the application would flag.
+    """
+    fit_idx, eval_idx = train_test_indices(len(rows), 0.3, seed)
+    trained = train([rows[i] for i in fit_idx], feature_set, epochs=epochs, seed=seed)
+    errors = trained.detector.errors([rows[i] for i in eval_idx])
+    report: dict[str, object] = dict(
+        binary_report(labels[eval_idx], errors, trained.detector.threshold)
+    )
+    report["n_eval"] = len(eval_idx)
+    report["fraud_share"] = float(labels[eval_idx].mean())
+    return trained, report
+
+
 def compare_feature_sets(
     n_users: int = 400, epochs: int = 50, seed: int = 7
 ) -> dict[str, dict[str, object]]:
-    """Train each feature set on 70% of one SYNTHETIC labelled stream, score the other 30%.
-
-    Labels are never used for training (the autoencoder is unsupervised); the threshold is
-    the detector's own p95 rule, so precision/recall show what the application would flag.
-    """
+    """Each feature set validated on the same SYNTHETIC labelled stream (holdout_validation)."""
     data = card_transactions(n_users=n_users, seed=seed)
     labels = np.array([t.label for t in data], dtype=np.float64)
     inputs = {
         "seed": [t.seed_row() for t in data],
-        "signals": signal_rows(t.tx for t in data),
+        "signals": [dict(r) for r in signal_rows(t.tx for t in data)],
     }
-    fit_idx, eval_idx = train_test_indices(len(data), 0.3, seed)
-    results: dict[str, dict[str, object]] = {}
-    for name, rows in inputs.items():
-        trained = train([rows[i] for i in fit_idx], name, epochs=epochs, seed=seed)
-        errors = trained.detector.errors([rows[i] for i in eval_idx])
-        report: dict[str, object] = dict(
-            binary_report(labels[eval_idx], errors, trained.detector.threshold)
-        )
-        report["n_eval"] = len(eval_idx)
-        report["fraud_share"] = float(labels[eval_idx].mean())
-        results[name] = report
-    return results
+    return {
+        name: holdout_validation(rows, labels, name, epochs=epochs, seed=seed)[1]
+        for name, rows in inputs.items()
+    }
 
 
 def supervised(x: np.ndarray, y: np.ndarray, out: Path, source: str) -> dict[str, object]:

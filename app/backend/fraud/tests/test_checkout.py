@@ -48,6 +48,22 @@ def test_paid_order_keeps_its_score(buy, active_model):
     assert set(score.features) >= {"card_users", "attempts_1h", "amount_log_ratio"}
 
 
+def test_the_admin_order_page_shows_the_score(buy, active_model, staff_user):
+    from django.test import Client
+
+    admin = Client()
+    admin.force_login(staff_user)
+    unscored = Order.objects.get(pk=buy().json()["id"])
+    unscored.fraud_score.delete()
+    page = admin.get(f"/admin/orders/order/{unscored.pk}/change/").content.decode()
+    assert "not scored (no active fraud model at checkout)" in page
+    order = Order.objects.get(pk=buy().json()["id"])
+    page = admin.get(f"/admin/orders/order/{order.pk}/change/").content.decode()
+    score = order.fraud_score
+    shown = f"{score.score:.4f} (threshold {score.threshold:.4f}, model v{active_model.version})"
+    assert shown in page
+
+
 def test_declined_attempt_is_scored_too(buy, user, make_card, active_model):
     declined = make_card(user, payment_method="pm_card_chargeDeclined", last4="0002")
     assert buy(declined).status_code == 402

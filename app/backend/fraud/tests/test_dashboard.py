@@ -2,6 +2,8 @@
 
 import csv
 import io
+import itertools
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -67,6 +69,38 @@ def test_dashboard_shows_stats_badge_and_flagged_rows(admin_client, flagged_scor
     flagged_score.acknowledged = True
     flagged_score.save()
     assert 'id="fraud-alert-badge"' not in admin_client.get("/admin/fraud/").content.decode()
+
+
+def test_an_unscored_shop_says_so_instead_of_an_empty_chart(admin_client, active_model):
+    page = admin_client.get("/admin/fraud/").content.decode()
+    assert 'id="fraud-histogram-empty"' in page and "No transaction scored yet" in page
+    assert 'id="fraud-histogram"' not in page
+    # The admin index's 600 px "dashboard" column squeezed the tables (issue 21).
+    assert 'class="app-fraud fraud-page"' in page and 'class="colM"' in page
+
+
+def test_the_histogram_draws_round_ticks_and_the_threshold(admin_client, flagged_score, user):
+    for score in (0.013, 0.021, 0.034, 0.055):
+        TransactionScore.objects.create(
+            user=user, score=score, threshold=flagged_score.threshold, is_anomaly=False
+        )
+    page = admin_client.get("/admin/fraud/").content.decode()
+    start = page.index('id="fraud-histogram"')
+    svg = page[start : page.index("</figure>", start)]
+    x_axis = svg.split('class="tick-x"')[1].split("</div>")[0]
+    x_labels = re.findall(r"<span[^>]*>([\d.]+)</span>", x_axis)
+    assert x_labels and float(x_labels[-1]) >= 9.5  # the flagged score lies on the axis
+    steps = {round(float(b) - float(a), 9) for a, b in itertools.pairwise(x_labels)}
+    assert len(steps) == 1 and next(iter(steps)) in {1.0, 2.0, 5.0, 10.0}
+    assert f"threshold {flagged_score.threshold:.4f}" in svg
+    assert "5 scored transactions" in page
+
+
+def test_the_active_model_shows_its_training_data(admin_client, active_model):
+    page = admin_client.get("/admin/fraud/").content.decode()
+    assert 'id="fraud-active-model"' in page
+    assert f"v{active_model.version} (signals)" in page
+    assert f"test, {active_model.report['rows_used']} rows" in page
 
 
 def test_histogram_is_a_png(admin_client, flagged_score):

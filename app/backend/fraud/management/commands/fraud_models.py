@@ -1,20 +1,25 @@
 """List model versions, activate one, or roll back to the previous one."""
 
+import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from fraud import registry
+from fraud import registry, services
 from fraud.models import ModelVersion
 
 
 class Command(BaseCommand):
-    help = "List fraud model versions (default), --activate N, or --rollback."
+    help = (
+        "List fraud model versions (default), --activate N, or --rollback; --json prints the "
+        "active model (version, training data, metrics) as JSON instead, null if none."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         action = parser.add_mutually_exclusive_group()
         action.add_argument("--activate", type=int, metavar="VERSION")
         action.add_argument("--rollback", action="store_true")
+        parser.add_argument("--json", action="store_true", help="the active model as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -29,6 +34,10 @@ class Command(BaseCommand):
                 registry.rollback()
         except LookupError as exc:
             raise CommandError(str(exc)) from exc
+        if options["json"]:
+            info = services.active_model_info(registry.active_version())
+            self.stdout.write(json.dumps(info, sort_keys=True))
+            return
         for v in ModelVersion.objects.defer("artifact"):
             mark = "*" if v.is_active else " "
             self.stdout.write(

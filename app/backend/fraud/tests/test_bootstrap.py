@@ -1,0 +1,62 @@
+"""What the deploy runs after the migrations: a validated model when none is active, and
+an active one (the deploy's or an operator's choice) kept as it is."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from fraud import bootstrap
+from fraud.models import ModelVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def _bootstrap() -> str:
+    out = io.StringIO()
+    call_command("fraud_bootstrap", "--epochs", "20", stdout=out)
+    return out.getvalue()
+
+
+def test_an_empty_shop_gets_a_validated_active_signals_model_once():
+    first = _bootstrap()
+    assert "trained and activated model v1 (signals)" in first
+    model = ModelVersion.objects.get()
+    assert model.is_active and model.feature_set == "signals"
+    assert model.source == bootstrap.SOURCE
+    validation = model.report["validation"]
+    assert validation["roc_auc"] >= bootstrap.MIN_ROC_AUC
+    assert validation["n_eval"] > 0 and "SYNTHETIC" in validation["data"]
+    second = _bootstrap()
+    assert "nothing trained" in second and "(v1," in second
+    assert ModelVersion.objects.count() == 1
+
+
+def test_an_operators_rollback_survives_the_next_deploy(register_model):
+    register_model(source="operator upload v1")
+    register_model(source="operator upload v2")
+    call_command("fraud_models", "--rollback", stdout=io.StringIO())
+    assert "nothing trained" in _bootstrap()
+    assert ModelVersion.objects.get(is_active=True).version == 1
+    assert ModelVersion.objects.count() == 2
+
+
+def test_a_model_failing_validation_is_not_activated(monkeypatch):
+    monkeypatch.setattr(bootstrap, "MIN_ROC_AUC", 1.01)
+    with pytest.raises(CommandError, match=r"below 1\.01; nothing was activated"):
+        _bootstrap()
+    assert not ModelVersion.objects.exists()
+
+
+def test_models_json_tells_the_active_model_its_data_and_metrics():
+    out = io.StringIO()
+    call_command("fraud_models", "--json", stdout=out)
+    assert json.loads(out.getvalue()) is None
+    _bootstrap()
+    out = io.StringIO()
+    call_command("fraud_models", "--json", stdout=out)
+    info = json.loads(out.getvalue())
+    assert info["version"] == 1 and info["source"] == bootstrap.SOURCE
+    assert info["training"]["rows_used"] > 1000
+    assert info["validation"]["roc_auc"] >= bootstrap.MIN_ROC_AUC
