@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -15,6 +16,17 @@ from ecomops_lab.probe import LabView, http_get
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "e2e: needs the lab up and deployed (make lab)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Checks run in the order of their numbers (10 after 9), as lab/README.md lists them:
+    check 0 before any order exists, the disruptive ones last."""
+
+    def number(item: pytest.Item) -> int:
+        found = re.match(r"test_e2e_(\d+)_", item.path.name)
+        return int(found.group(1)) if found else -1
+
+    items.sort(key=number)
 
 
 @pytest.fixture(scope="session")

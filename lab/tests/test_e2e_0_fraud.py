@@ -1,9 +1,9 @@
-"""Check 10: the deployed shop scores checkouts from its first order (the deploy activated a
+"""Check 0: the deployed shop scores checkouts from its first order (the deploy activated a
 fraud model) and an anomalous transaction raises the seed's alert: a dashboard badge, a
 flagged row and a `Fraud alert` log line.
 
-Named 10 so it runs first, before check 2's browser suite places orders: right after
-`make lab`, the first checkout takes the scored count from 0 to 1.
+Check 0 runs first, before check 2's browser suite places orders: right after `make lab`,
+the first checkout takes the scored count from 0 to 1.
 """
 
 from __future__ import annotations
