@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import uuid
 
 import pytest
 from conftest import KUBERNETES, REPO
@@ -31,7 +32,8 @@ def test_nginx_accepts_the_backend_conf_read_only_and_unprivileged(backend_conf)
     }
     volumes = [arg for src, dst in mounts.items() for arg in ("-v", f"{src}:{dst}:ro")]
     done = subprocess.run(
-        [docker, "run", "--rm", "--user", "10001:10001", "--read-only", "--tmpfs", "/tmp",
+        [docker, "run", "--rm", "--name", f"ecomops-test-kubernetes-{uuid.uuid4().hex[:8]}",
+         "--user", "10001:10001", "--read-only", "--tmpfs", "/tmp",
          "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
          # The cluster's DNS Service, which nginx resolves once at start.
          "--add-host", "kube-dns.kube-system.svc.cluster.local:127.0.0.1",
