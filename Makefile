@@ -23,8 +23,11 @@ export TF_CLI_CONFIG_FILE := $(CACHE)/terraform.rc
 export TF_PLUGIN_MIRROR   ?= /opt/tf-plugins
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-# Images are tagged with the commit they are built from (never only `latest`).
-IMAGE_TAG ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo dev)
+# Images are tagged with the commit they are built from (never only `latest`),
+# read once per run: a commit made while `make` runs must not change it halfway.
+ifndef IMAGE_TAG
+IMAGE_TAG := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo dev)
+endif
 export IMAGE_TAG
 
 # Suites register themselves here from mk/*.mk; the include order below is the
