@@ -15,6 +15,9 @@ SHIPPED_ALERTS = {
     "HostHighMemory",
     "HostLowDisk",
     "BackendHigh5xxRate",
+    "BackendHighLatency",
+    "BackendDatabaseUnavailable",
+    "FraudAlertSurge",
 }
 
 
