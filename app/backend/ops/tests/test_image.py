@@ -180,7 +180,7 @@ def test_one_scrape_counts_every_workers_requests_also_after_a_recycle(container
 
     # A recycled worker (as max_requests does) must keep its requests in the total.
     recycled = sorted(workers)[0]
-    docker("exec", name, "kill", "-TERM", recycled)
+    docker("exec", name, "sh", "-c", f"kill -TERM {recycled}")
     wait_for(
         lambda: recycled not in worker_pids(name) and len(worker_pids(name)) == len(workers),
         30,
