@@ -17,6 +17,7 @@ import yaml
 APP_SERVERS = ["molecule-grafana"]
 DASHBOARDS = "/etc/grafana/dashboards/ecomops"
 DATASOURCE_UID = "ecomops-prometheus"
+PROMETHEUS_PASSWORD = "molecule-only-prometheus-password"
 PANELS = {"CPU busy", "Memory used", "Disk used", "Network", "Load average"}
 
 
@@ -62,7 +63,15 @@ def test_datasource_is_the_scenario_prometheus_and_answers(host: Any) -> None:
         DATASOURCE_UID,
         True,
     )
-    assert host.run(f"curl -fsS {source['url']}/-/ready").rc == 0
+    assert source["basicAuth"] is True
+    assert host.run(f"curl -fsS {source['url']}/-/ready").rc != 0, "Prometheus needs no password"
+    auth = f"{source['basicAuthUser']}:{source['secureJsonData']['basicAuthPassword']}"
+    assert host.run(f"curl -fsS -u {auth} {source['url']}/-/ready").rc == 0
+
+
+def test_datasource_holding_prometheus_password_is_readable_by_grafana_only(host: Any) -> None:
+    provisioning = host.file("/etc/grafana/provisioning/datasources/ecomops.yml")
+    assert (provisioning.user, provisioning.group, provisioning.mode) == ("root", "grafana", 0o640)
 
 
 def test_dashboard_provider_reads_the_generated_folder(host: Any) -> None:
@@ -111,7 +120,8 @@ def test_every_panel_query_is_accepted_by_prometheus_and_returns_data(
         while True:
             reply = json.loads(
                 host.check_output(
-                    f"curl -sS 'http://127.0.0.1:9090/api/v1/query?query={quote(promql)}'"
+                    f"curl -sS -u ecomops:{PROMETHEUS_PASSWORD} "
+                    f"'http://127.0.0.1:9090/api/v1/query?query={quote(promql)}'"
                 )
             )
             assert reply["status"] == "success", (
