@@ -5,7 +5,8 @@ library only, so it runs with the host's own python3:
 
     python3 alert_sink.py PORT FILE
 
-POST / appends the notification (Alertmanager's webhook JSON) as one line to FILE;
+It listens on loopback only (Alertmanager runs on the same host). POST / appends the
+notification (Alertmanager's webhook JSON) as one line to FILE;
 GET / returns every notification recorded so far as a JSON list.
 """
 
@@ -44,7 +45,7 @@ def serve(port: int, record: Path) -> None:
             self.end_headers()
             self.wfile.write(body)
 
-    ThreadingHTTPServer(("0.0.0.0", port), Handler).serve_forever()  # noqa: S104 - lab only
+    ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
 
 
 if __name__ == "__main__":
