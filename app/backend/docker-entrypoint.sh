@@ -4,6 +4,8 @@
 # once. Otherwise wait, bounded by MIGRATION_WAIT_SECONDS, until another host has done it.
 set -eu
 cd "$(dirname "$0")"
+# Metrics files of this process tree (see gunicorn.conf.py); /dev/shm is the container's own.
+if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then mkdir -p "$PROMETHEUS_MULTIPROC_DIR"; fi
 
 if [ "${RUN_MIGRATIONS:-false}" = "true" ]; then
     python manage.py migrate_once

@@ -1,6 +1,11 @@
 """gunicorn settings; every value can be overridden from the environment."""
 
 import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from prometheus_client import multiprocess
 
 from config.logging import logging_config
 
@@ -27,3 +32,21 @@ accesslog = "-"
 errorlog = "-"
 logconfig_dict = logging_config(os.environ.get("LOG_LEVEL", "INFO"))
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+# Metrics in prometheus_client's multiprocess mode: every worker writes its samples to its own
+# files in PROMETHEUS_MULTIPROC_DIR (set by the image) and /metrics sums them, so one scrape
+# counts every worker's requests and a recycled worker's counts stay in the total.
+def on_starting(server: Any) -> None:
+    """Start from zero: files of an earlier gunicorn, or of `manage.py` commands run by the
+    entrypoint, would otherwise be summed into this run's counters."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        shutil.rmtree(directory, ignore_errors=True)
+        Path(directory).mkdir(parents=True)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """Drop a dead worker's live gauges; its counters stay, so totals never go back."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(worker.pid)

@@ -21,6 +21,7 @@ SECRETS = {
     "ECOMOPS_DB_PASSWORD": "db-pass-123",
     "ECOMOPS_DJANGO_SECRET_KEY": "django-key-123",
     "ECOMOPS_GRAFANA_ADMIN_PASSWORD": "grafana-pass-1",
+    "ECOMOPS_PROMETHEUS_PASSWORD": "prometheus-pass-1",
 }
 
 

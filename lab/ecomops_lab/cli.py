@@ -17,6 +17,7 @@ from docker.errors import DockerException
 from ecomops_lab import registry, topology
 from ecomops_lab.engine import LabError, client
 from ecomops_lab.plan import Ports, build_plan
+from ecomops_lab.services import ALERT_SINK_PORT, ALERT_SINK_RECORD
 from ecomops_lab.state import LabDir, load_env
 
 REPO = Path(__file__).resolve().parents[2]
@@ -69,6 +70,10 @@ def _info(lab: LabDir) -> str:
             f"  shop           {outputs['load_balancer']['url']}",
             f"  Prometheus     http://127.0.0.1:{monitoring['9090']}",
             f"  Grafana        http://127.0.0.1:{monitoring['3000']} (where Grafana is installed)",
+            "  (Prometheus asks for user ecomops and ECOMOPS_PROMETHEUS_PASSWORD of the secrets)",
+            f"  alerts         ssh -F {lab.ssh_config} {outputs['monitoring']['name']}"
+            f" curl -s 127.0.0.1:{ALERT_SINK_PORT}/   (every notification Alertmanager sent;"
+            f" also {ALERT_SINK_RECORD})",
             f"  ssh            ssh -F {lab.ssh_config} {first_app}   (through its bastion)",
             f"  secrets        {lab.env} (0600; `set -a; . {lab.env}` to use them)",
             "  tear down      make lab-down",

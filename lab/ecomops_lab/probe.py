@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ecomops.status import prometheus_credentials, prometheus_get
+
 from ecomops_lab.state import LabDir, load_env
 
 REPO = Path(__file__).resolve().parents[2]
@@ -96,9 +98,9 @@ class LabView:
         }
 
     def prometheus(self, path: str, **params: str) -> Any:
-        url = f"{self.prometheus_url}{path}?{urllib.parse.urlencode(params)}"
-        with urllib.request.urlopen(url, timeout=10) as resp:  # noqa: S310 - loopback only
-            body = json.load(resp)
+        """Prometheus' API with the lab's credentials (ECOMOPS_PROMETHEUS_PASSWORD of .lab/env)."""
+        query = f"{path}?{urllib.parse.urlencode(params)}"
+        body = prometheus_get(self.prometheus_url, query, prometheus_credentials(self.env))
         if body.get("status") != "success":
             raise RuntimeError(f"Prometheus {path} {params}: {body}")
         return body["data"]

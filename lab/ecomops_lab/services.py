@@ -47,6 +47,36 @@ def apply_firewall(container: Container, host: Host, plan: Plan) -> None:
         run(container, "nft", "-f", "/etc/ecomops-lab.nft")
 
 
+ALERT_SINK_PORT = 9095
+ALERT_SINK_SCRIPT = "/usr/local/lib/ecomops-lab/alert_sink.py"
+ALERT_SINK_RECORD = "/var/lib/ecomops-lab/alerts.jsonl"
+ALERT_SINK_UNIT = f"""\
+[Unit]
+Description=Lab alert sink: records what Alertmanager sends (lab/ecomops_lab/alert_sink.py)
+After=network.target
+
+[Service]
+ExecStart=/usr/bin/python3 {ALERT_SINK_SCRIPT} {ALERT_SINK_PORT} {ALERT_SINK_RECORD}
+Restart=always
+User=nobody
+StateDirectory=ecomops-lab
+
+[Install]
+WantedBy=multi-user.target
+"""
+
+
+def start_alert_sink(container: Container) -> None:
+    """The webhook receiver Alertmanager's lab route posts to (playbooks/group_vars)."""
+    script = (Path(__file__).parent / "alert_sink.py").read_text()
+    unit = "/etc/systemd/system/ecomops-lab-alert-sink.service"
+    changed = ensure_file(container, ALERT_SINK_SCRIPT, script)
+    if ensure_file(container, unit, ALERT_SINK_UNIT) or changed:
+        run(container, "systemctl", "daemon-reload")
+        run(container, "systemctl", "enable", "--quiet", "ecomops-lab-alert-sink.service")
+        run(container, "systemctl", "restart", "ecomops-lab-alert-sink.service")
+
+
 def authorize_key(container: Container, public_key: str) -> None:
     ensure_file(container, f"/home/{SSH_USER}/.ssh/authorized_keys", public_key, 0o600, SSH_USER)
 

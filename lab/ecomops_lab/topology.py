@@ -111,6 +111,8 @@ def up(plan: Plan, lab: LabDir, log: Log = print) -> Lab:
             services.configure_lb(container, plan)
         elif host.role == "aptcache":
             services.configure_aptcache(container)
+        elif host.role == "monitoring":
+            services.start_alert_sink(container)
         if not host.ssh:
             return None
         services.use_apt_mirror(container, APT_PROXY_NAME)

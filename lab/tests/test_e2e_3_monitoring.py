@@ -1,4 +1,5 @@
-"""Check 4: Prometheus scrapes every app host; every Grafana panel's query returns data."""
+"""Check 4: Prometheus scrapes every app host (behind its password); every Grafana panel's
+query, per host and shop-wide, returns data."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 import pytest
 from ecomops.waiting import wait_for
-from ecomops_lab.probe import LabView
+from ecomops_lab.probe import LabView, http_get
 
 pytestmark = pytest.mark.e2e
 
@@ -30,6 +31,11 @@ def test_every_app_hosts_node_exporter_and_backend_are_up(view: LabView) -> None
     wait_for("every app target up in Prometheus", lambda: wanted <= up_targets(view), 120, 3)
 
 
+def test_prometheus_refuses_requests_without_the_password(view: LabView) -> None:
+    status, _ = http_get(f"{view.prometheus_url}/api/v1/targets")
+    assert status == 401
+
+
 def panels(dashboard: dict[str, Any]) -> Iterator[dict[str, Any]]:
     for panel in dashboard.get("panels", []):
         yield panel
@@ -37,6 +43,9 @@ def panels(dashboard: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def test_every_dashboard_panel_query_returns_data_for_each_app_host(view: LabView) -> None:
+    # The shop-wide dashboard shows what the backends served: let them serve something.
+    statuses = [http_get(f"{view.lb_url}/api/products")[0] for _ in range(20)]
+    assert statuses == [200] * 20, statuses
     monitoring = view.outputs["monitoring"]["name"]
     names = view.ssh(monitoring, f"sudo ls {DASHBOARDS}").stdout.split()
     assert names, f"no dashboards provisioned in {DASHBOARDS}"

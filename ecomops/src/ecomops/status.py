@@ -3,15 +3,17 @@ fraud model."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
+import os
 import socket
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,17 +88,49 @@ def parse_haproxy_stat(text: str, backend: str) -> list[Check]:
     ]
 
 
-def prometheus_targets(base_url: str, timeout: float = 10) -> list[Check]:
-    """Every active scrape target and whether Prometheus last saw it up."""
-    url = base_url.rstrip("/") + "/api/v1/targets?state=active"
+def prometheus_credentials(env: Mapping[str, str]) -> tuple[str, str] | None:
+    """Prometheus' basic auth from the environment (the prometheus role's user by default)."""
+    password = env.get("ECOMOPS_PROMETHEUS_PASSWORD", "")
+    if not password:
+        return None
+    return env.get("ECOMOPS_PROMETHEUS_USER") or "ecomops", password
+
+
+def prometheus_get(
+    base_url: str, path: str, credentials: tuple[str, str] | None, timeout: float = 10
+) -> dict[str, Any]:
+    """The JSON answer of Prometheus' HTTP API at `path` (with its query string)."""
+    url = base_url.rstrip("/") + path
+    request = urllib.request.Request(url)  # noqa: S310 - http(s) URL from config
+    if credentials:
+        token = base64.b64encode(":".join(credentials).encode()).decode()
+        request.add_header("Authorization", f"Basic {token}")
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as answer:  # noqa: S310 - http(s) URL from config
-            body = json.load(answer)
-    except (OSError, urllib.error.URLError, ValueError) as exc:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
+            return json.load(answer)
+    except urllib.error.HTTPError as exc:
+        if exc.code == 401:
+            raise EcomopsError(
+                f"Prometheus at {url} refused the credentials: export ECOMOPS_PROMETHEUS_PASSWORD"
+                " (and ECOMOPS_PROMETHEUS_USER when it is not ecomops)",
+                ExitCode.UNHEALTHY,
+            ) from None
         raise EcomopsError(
             f"cannot query Prometheus at {url}: {exc}; is it up? (else pass --prometheus-url)",
             ExitCode.UNHEALTHY,
         ) from None
+    except (OSError, ValueError) as exc:
+        raise EcomopsError(
+            f"cannot query Prometheus at {url}: {exc}; is it up? (else pass --prometheus-url)",
+            ExitCode.UNHEALTHY,
+        ) from None
+
+
+def prometheus_targets(
+    base_url: str, credentials: tuple[str, str] | None, timeout: float = 10
+) -> list[Check]:
+    """Every active scrape target and whether Prometheus last saw it up."""
+    body = prometheus_get(base_url, "/api/v1/targets?state=active", credentials, timeout)
     return parse_prometheus_targets(body)
 
 
@@ -258,7 +292,7 @@ def gather(
             if not address:
                 raise EcomopsError("no monitoring host in the inventory; pass --prometheus-url")
             prometheus_url = f"http://{address}:9090"
-        checks += prometheus_targets(prometheus_url)
+        checks += prometheus_targets(prometheus_url, prometheus_credentials(os.environ))
     if "versions" in kinds:
         checks += version_checks(project_dir, inventory_path)
     if "fraud" in kinds:

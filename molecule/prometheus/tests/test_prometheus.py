@@ -7,6 +7,7 @@ from typing import Any
 from ecomops.waiting import wait_for
 
 API = "http://127.0.0.1:9090/api/v1"
+AUTH = "ecomops:molecule-only-prometheus-password"
 HOST_NAME = "molecule-prometheus"
 SHIPPED_ALERTS = {
     "InstanceDown",
@@ -14,11 +15,14 @@ SHIPPED_ALERTS = {
     "HostHighMemory",
     "HostLowDisk",
     "BackendHigh5xxRate",
+    "BackendHighLatency",
+    "BackendDatabaseUnavailable",
+    "FraudAlertSurge",
 }
 
 
 def api(host: Any, path: str) -> Any:
-    reply = json.loads(host.check_output(f"curl -fsS '{API}/{path}'"))
+    reply = json.loads(host.check_output(f"curl -fsS -u {AUTH} '{API}/{path}'"))
     assert reply["status"] == "success", reply
     return reply["data"]
 
@@ -41,6 +45,22 @@ def test_prometheus_runs_and_starts_at_boot(host: Any) -> None:
 
 def test_prometheus_listens_on_every_address(host: Any) -> None:
     assert host.socket("tcp://0.0.0.0:9090").is_listening
+
+
+def test_every_request_needs_the_password_and_only_its_hash_is_stored(host: Any) -> None:
+    anonymous = "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:9090"
+    assert host.check_output(f"{anonymous}/-/ready") == "401"
+    assert host.check_output(f"{anonymous}/api/v1/targets") == "401"
+    wrong = anonymous.replace("curl", "curl -u ecomops:wrong-password")
+    assert host.check_output(f"{wrong}/-/ready") == "401"
+    web = host.file("/etc/prometheus/web.yml")
+    assert (web.user, web.group, web.mode) == ("root", "prometheus", 0o640)
+    assert host.run("promtool check web-config /etc/prometheus/web.yml").rc == 0
+    assert "molecule-only-prometheus-password" not in web.content_string
+    assert web.content_string.split(":", 1)[0] == "basic_auth_users"
+    assert "$2b$" in web.content_string
+    flags = host.file("/etc/default/prometheus").content_string
+    assert "--web.config.file=/etc/prometheus/web.yml" in flags
 
 
 def test_written_configuration_passes_promtool(host: Any) -> None:

@@ -11,8 +11,10 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 IMAGE = os.environ.get("BACKEND_IMAGE", "")
 
@@ -115,3 +117,80 @@ def test_image_metadata_follows_the_contract():
     assert config["User"] == "app:app"
     assert "8000/tcp" in config["ExposedPorts"]
     assert "/healthz" in " ".join(config["Healthcheck"]["Test"])
+
+
+# Requests that reach Django (probes such as Docker's health check are answered before it).
+REQUESTS_METRIC = "django_http_requests_total_by_method_total"
+# Run inside the container: GET requests counted by each worker, from its own metrics file.
+PER_WORKER_SCRIPT = f"""
+import glob, json, os
+from prometheus_client.multiprocess import MultiProcessCollector
+counts = {{}}
+for path in glob.glob(os.environ["PROMETHEUS_MULTIPROC_DIR"] + "/counter_*.db"):
+    pid = path.rsplit("_", 1)[1].removesuffix(".db")
+    counts[pid] = sum(
+        sample.value
+        for family in MultiProcessCollector.merge([path], accumulate=True)
+        for sample in family.samples
+        if sample.name == "{REQUESTS_METRIC}" and sample.labels.get("method") == "GET"
+    )
+print(json.dumps(counts))
+"""
+
+
+def scraped_requests(base: str) -> float:
+    """GET requests of the whole container, from one scrape of /metrics."""
+    status, body = get(f"{base}/metrics")
+    assert status == 200, body
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(body)
+        for sample in family.samples
+        if sample.name == REQUESTS_METRIC and sample.labels.get("method") == "GET"
+    )
+
+
+def worker_pids(name: str) -> set[str]:
+    return set(docker("exec", name, "cat", "/proc/1/task/1/children").stdout.split())
+
+
+def requests_per_worker(name: str) -> dict[str, float]:
+    return json.loads(docker("exec", name, "python", "-c", PER_WORKER_SCRIPT).stdout)
+
+
+def send(base: str, count: int) -> None:
+    """`count` concurrent GETs, each on its own connection so that every worker accepts some."""
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(pool.map(lambda _: get(f"{base}/api/products")[0], range(count)))
+    assert statuses == [200] * count
+
+
+def test_one_scrape_counts_every_workers_requests_also_after_a_recycle(container):
+    name, base = container
+    wait_for(lambda: get(f"{base}/readyz")[0] == 200, 90, "/readyz 200", name)
+    workers = worker_pids(name)
+    assert len(workers) > 1, f"one gunicorn worker only ({workers}): nothing to sum"
+    before = scraped_requests(base)
+    sent = 0
+    # Batches until every worker has served some; bounded so a skewed accept cannot hang.
+    for _ in range(20):
+        send(base, 32)
+        sent += 32
+        served = requests_per_worker(name)
+        if all(served.get(pid, 0) > 0 for pid in workers):
+            break
+    else:
+        pytest.fail(f"after {sent} requests not every worker {workers} served one: {served}")
+    assert scraped_requests(base) - before == sent
+
+    # A recycled worker (as max_requests does) must keep its requests in the total.
+    recycled = sorted(workers)[0]
+    docker("exec", name, "sh", "-c", f"kill -TERM {recycled}")
+    wait_for(
+        lambda: recycled not in worker_pids(name) and len(worker_pids(name)) == len(workers),
+        30,
+        f"worker {recycled} replaced by a new one",
+        name,
+    )
+    send(base, 32)
+    assert scraped_requests(base) - before == sent + 32
