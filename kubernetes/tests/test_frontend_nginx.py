@@ -24,10 +24,14 @@ NGINX_IMAGE = os.environ.get("NGINX_IMAGE", "ecomops/nginx")
 def test_nginx_accepts_the_backend_conf_read_only_and_unprivileged(backend_conf):
     docker = shutil.which("docker")
     assert docker, "no docker: run `make setup`"
+    # Every include the image copies to /etc/nginx/storefront/, then the backend.conf tried.
     mounts = {
         NGINX / "nginx.conf": "/etc/nginx/nginx.conf",
-        NGINX / "security-headers.conf": "/etc/nginx/storefront/security-headers.conf",
-        NGINX / "proxy.conf": "/etc/nginx/storefront/proxy.conf",
+        **{
+            part: f"/etc/nginx/storefront/{part.name}"
+            for part in NGINX.glob("*.conf")
+            if part.name not in {"nginx.conf", "backend.conf"}
+        },
         backend_conf: "/etc/nginx/storefront/backend.conf",
     }
     volumes = [arg for src, dst in mounts.items() for arg in ("-v", f"{src}:{dst}:ro")]
