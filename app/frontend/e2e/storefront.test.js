@@ -312,7 +312,7 @@ describe('storefront', () => {
     const box = staff.getByRole('searchbox', { name: 'Search orders' });
     await box.fill(String(state.orderId));
     await box.press('Enter');
-    await staff.getByRole('button', { name: `Mark order ${state.orderId} delivered` }).click();
+    await staff.getByRole('button', { name: `Mark delivered, order ${state.orderId}` }).click();
     await staff.getByText(`Order #${state.orderId} is marked delivered.`).waitFor();
     await shot(staff, 'staff-marked-delivered');
     await assertAccessible(staff, 'the staff order list');

@@ -27,9 +27,9 @@ describe('staff orders', () => {
     renderApp('/manage/orders', { server, session: true });
     const row = (await screen.findByRole('link', { name: '#2' })).closest('tr');
     expect(within(row).getByText('ann@example.com')).toBeInTheDocument();
-    expect(screen.queryByRole('button', { name: 'Mark order 1 delivered' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Mark delivered, order 1' })).not.toBeInTheDocument();
 
-    await user.click(within(row).getByRole('button', { name: 'Mark order 2 delivered' }));
+    await user.click(within(row).getByRole('button', { name: 'Mark delivered, order 2' }));
     expect(await screen.findByText('Order #2 is marked delivered.')).toBeInTheDocument();
     expect(within(row).getByText('Delivered')).toBeInTheDocument();
     expect(server.callsTo('PATCH /api/orders/2/status')[0].body).toEqual({ status: 'delivered' });
