@@ -26,10 +26,14 @@ REJECT_MARK = "# ecomops-e2e-10"
 
 
 def notifications(view: LabView, host: str) -> list[dict[str, Any]]:
-    """What Alertmanager delivered to the sink about `host`, oldest first."""
+    """What Alertmanager delivered to the sink about `host` being down, oldest first.
+
+    Other alerts may name the host meanwhile (check 10's database outage leaves its
+    5xx and latency alerts firing a while): they are other groups, other notifications."""
     monitoring = view.outputs["monitoring"]["name"]
     sent = json.loads(view.ssh(monitoring, f"curl -fsS 127.0.0.1:{ALERT_SINK_PORT}/").stdout)
-    return [n for n in sent if n["groupLabels"].get("instance") == host]
+    group = {"alertname": "InstanceDown", "instance": host}
+    return [n for n in sent if n["groupLabels"] == group]
 
 
 def alertmanager_alerts(view: LabView, host: str) -> list[dict[str, Any]]:
@@ -65,7 +69,6 @@ def test_a_stopped_app_server_is_notified_once_by_name_then_resolved(view: LabVi
             180,
             2,
         )
-        assert first["groupLabels"] == {"alertname": "InstanceDown", "instance": name}
         assert {a["labels"]["instance"] for a in first["alerts"]} == {name}
         # The backend on that host is down too; its alert is muted by the host's, not sent.
         wait_for(
