@@ -26,6 +26,11 @@ PLAIN_OUTPUT = {
     "ANSIBLE_FORCE_COLOR": "0",
     "PY_COLORS": "0",
 }
+# Destroying a host that ran its own Docker engine deletes that engine's storage
+# volume: with several scenarios at once on two vCPUs that outlasts the Docker
+# modules' default 60 s API timeout, and Molecule's destroy fails after a passed
+# verify. A DOCKER_TIMEOUT of the caller's own wins.
+DOCKER_API_TIMEOUT = {"DOCKER_TIMEOUT": "300"}
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,7 @@ def run(scenario: str, logs: Path) -> Result:
         returncode = subprocess.call(
             ["molecule", "test", "--scenario-name", scenario, "--no-command-borders"],
             cwd=HERE.parent,
-            env={**os.environ, **PLAIN_OUTPUT},
+            env={**DOCKER_API_TIMEOUT, **os.environ, **PLAIN_OUTPUT},
             stdout=out,
             stderr=subprocess.STDOUT,
         )
