@@ -5,13 +5,22 @@
 #   make fraud-report    the seed's autoencoder table on the seed's data, side by side, then
 #                        precision/recall/F1/ROC-AUC of both feature sets and the logistic
 #                        regression's plots (reports/fraud/)
-#   make bench-fraud     batch scoring rows/s, training time, API p99
+#   make image-fraud-api ecommerce-fraud-api:$(IMAGE_TAG): the scoring service (app/fraud-api)
+#   make bench-fraud     batch scoring rows/s, training time, API p99; the service over HTTP
+#                        (wrk, 50 connections) against in-process scoring
 
 FRAUD_REFERENCE_DIR ?= $(abspath $(ROOT)/../shared/reference-data)
 # One BLAS thread: the benchmark goal is per core, and tiny matrices gain nothing from more.
 FRAUD_ONE_CORE := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: test-fraud fraud-report bench-fraud
+.PHONY: test-fraud fraud-report bench-fraud image-fraud-api
+
+FRAUD_API_IMAGE := ecommerce-fraud-api:$(IMAGE_TAG)
+
+image-fraud-api: images ## Build ecommerce-fraud-api:$(IMAGE_TAG) (gunicorn on 8001, non-root)
+	docker build -q -f app/Dockerfile.fraud-api --build-arg PYTHON_IMAGE=$(BACKEND_PYTHON_BASE) \
+	  -t $(FRAUD_API_IMAGE) app
+	@docker image inspect $(FRAUD_API_IMAGE) --format 'image-fraud-api: $(FRAUD_API_IMAGE) {{.Size}} bytes'
 
 # The image tests train and score inside the deployed backend image (built by backend.mk).
 test-fraud: venv image-backend ## Fraud tests (reports/fraud.xml)
