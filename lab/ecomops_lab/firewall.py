@@ -41,6 +41,7 @@ def rules_for(host: Host, plan: Plan) -> list[Allow]:
             Allow(3000, _on_networks(plan.by_role("lb"), nets), "HTTP from the load balancer"),
             Allow(9100, _on_networks(plan.by_role("monitoring"), nets), "node_exporter scrapes"),
             Allow(8000, _on_networks(plan.by_role("monitoring"), nets), "backend /metrics scrapes"),
+            Allow(8001, _on_networks(plan.by_role("monitoring"), nets), "fraud API /metrics scrapes"),
         ]
     if host.role == "db":
         return [Allow(5432, _on_networks(plan.by_role("app"), nets), "PostgreSQL from app hosts")]
