@@ -22,10 +22,12 @@ image-fraud-api: images ## Build ecommerce-fraud-api:$(IMAGE_TAG) (gunicorn on 8
 	  -t $(FRAUD_API_IMAGE) app
 	@docker image inspect $(FRAUD_API_IMAGE) --format 'image-fraud-api: $(FRAUD_API_IMAGE) {{.Size}} bytes'
 
-# The image tests train and score inside the deployed backend image (built by backend.mk).
-test-fraud: venv image-backend ## Fraud tests (reports/fraud.xml)
+# The image tests train and score inside the deployed backend image (built by backend.mk)
+# and run the fraud API's image; fraud/tests also runs app/fraud-api as a real process.
+test-fraud: venv image-backend image-fraud-api ## Fraud tests (reports/fraud.xml)
 	@mkdir -p $(REPORTS)
-	cd app/backend && BACKEND_IMAGE=$(BACKEND_IMAGE) $(BIN)/pytest -q -p no:cacheprovider \
+	cd app/backend && BACKEND_IMAGE=$(BACKEND_IMAGE) FRAUD_API_IMAGE=$(FRAUD_API_IMAGE) \
+	  $(BIN)/pytest -q -p no:cacheprovider \
 	  fraud/tests --junitxml=$(REPORTS)/fraud.xml
 
 fraud-report: venv ## Seed table side by side, feature-set metrics, logistic regression plots
