@@ -35,10 +35,10 @@ fraud-report: venv ## Seed table side by side, feature-set metrics, logistic reg
 	  --reference-dir $(FRAUD_REFERENCE_DIR) --out $(REPORTS)/fraud
 	cd app/backend && $(BIN)/python -m fraud.ml.evaluation --out $(REPORTS)/fraud
 
-bench-fraud: venv ## Fraud benchmarks (reports/fraud/bench.json)
-	@mkdir -p $(REPORTS)/fraud
+bench-fraud: venv ## Fraud benchmarks (reports/fraud/bench.json, reports/bench/fraud-api.json)
+	@mkdir -p $(REPORTS)/fraud $(REPORTS)/bench
 	cd app/backend && $(FRAUD_ONE_CORE) PYTHONPATH=. FRAUD_REFERENCE_DIR=$(FRAUD_REFERENCE_DIR) \
-	  FRAUD_BENCH_OUT=$(REPORTS)/fraud/bench.json \
+	  FRAUD_BENCH_OUT=$(REPORTS)/fraud/bench.json FRAUD_API_BENCH_OUT=$(REPORTS)/bench/fraud-api.json \
 	  $(BIN)/pytest -c pytest.ini -q -s -p no:cacheprovider ../../bench/fraud/bench_fraud.py
 
 TEST_TARGETS += test-fraud
