@@ -10,7 +10,11 @@ from fraud import conf
 
 
 class FraudApiUnavailableError(RuntimeError):
-    """The fraud API did not answer in time, answered an error, or has no model loaded."""
+    """The fraud API did not answer in time or answered an error."""
+
+
+class FraudApiNoModelError(LookupError):
+    """The fraud API answers but has no model: the database has no active one."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,8 @@ def _call(method: str, path: str, body: dict[str, Any] | None = None) -> dict[st
             return json.loads(response.read())
     except urllib.error.HTTPError as error:
         detail = error.read()[:300].decode(errors="replace")
+        if error.code == 503 and '"no_model"' in detail:
+            raise FraudApiNoModelError(detail) from error
         raise FraudApiUnavailableError(f"{url} answered {error.code}: {detail}") from error
     except (OSError, ValueError) as error:  # refused, reset, timed out, not JSON
         raise FraudApiUnavailableError(f"{url}: {error}") from error
@@ -53,5 +59,6 @@ def score(features: dict[str, float]) -> RemoteScore:
 
 
 def check_ready() -> None:
-    """Raises FraudApiUnavailableError unless the API answers /readyz (a model is loaded)."""
+    """Raises FraudApiUnavailableError unless the API answers /readyz, FraudApiNoModelError
+    when it answers without a model."""
     _call("GET", "/readyz")

@@ -206,6 +206,10 @@ def score_checkout(
     if conf.fraud_api_url():
         try:
             verdict: Verdict | None = _remote_verdict(features)
+        except remote.FraudApiNoModelError:
+            # As in process: without an active model there is nothing to score with.
+            logger.info("Checkout not scored: no active fraud model", extra={"order_id": order.pk})
+            verdict = None
         except remote.FraudApiUnavailableError as error:
             return _flag_unscored(order, payment, card, succeeded, features, str(error))
     else:
@@ -249,6 +253,8 @@ def refuse_unless_scorable() -> None:
         return
     try:
         remote.check_ready()
+    except remote.FraudApiNoModelError:
+        return  # no active model anywhere: checkouts go unscored, as without the service
     except remote.FraudApiUnavailableError as error:
         logger.warning("Checkout refused: no fraud API answer", extra={"error": str(error)})
         SCORED.labels("checkout", "refused").inc()

@@ -33,9 +33,10 @@ ROWS = Counter("fraud_api_rows_scored_total", "Rows scored", ["result"])
 
 
 class HttpError(Exception):
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, code: str = "") -> None:
         super().__init__(message)
         self.status = status
+        self.code = code
 
 
 STATUS_TEXT = {
@@ -111,7 +112,7 @@ def create_app(store: ModelStore) -> Callable[[Environ, StartResponse], Iterable
     def loaded() -> LoadedModel:
         model = store.model
         if model is None:
-            raise HttpError(503, NO_MODEL)
+            raise HttpError(503, NO_MODEL, "no_model")
         return model
 
     def ready() -> dict[str, Any]:
@@ -144,6 +145,8 @@ def create_app(store: ModelStore) -> Callable[[Environ, StartResponse], Iterable
                 answer, status = handler(environ), 200
             except HttpError as error:
                 answer, status = {"detail": str(error)}, error.status
+                if error.code:
+                    answer["code"] = error.code
             payload = json.dumps(answer).encode()
         route = path if path in routes or path == "/metrics" else "other"
         REQUESTS.labels(route, str(status)).inc()

@@ -130,7 +130,8 @@ def test_refuses_what_it_cannot_score_and_says_what_to_send(fraud_api, active_mo
 def test_not_ready_without_a_model_then_serves_the_first_one(fraud_api, register_model):
     assert fraud_api.request("GET", "/healthz").status == 200
     assert fraud_api.request("GET", "/readyz").status == 503
-    assert fraud_api.request("POST", "/score", {"features": NORMAL}).status == 503
+    unready = fraud_api.request("POST", "/score", {"features": NORMAL})
+    assert unready.status == 503 and unready.json()["code"] == "no_model"
     register_model()
     wait_until(serving(fraud_api, 1), 10, "the service to load the first model")
 
@@ -155,6 +156,16 @@ def test_checkout_is_scored_by_the_service(buy, via_api, register_model):
     assert score.is_anomaly and score.action == TransactionScore.Action.FLAGGED
     expected = via_api.request("POST", "/score", {"rows": [score.features]}).json()
     assert score.score == pytest.approx(expected["results"][0]["score"], rel=1e-12)
+
+
+@pytest.mark.parametrize("policy", ["allow", "refuse"])
+def test_without_an_active_model_checkouts_go_unscored_as_in_process(
+    settings, buy, via_api, policy
+):
+    settings.FRAUD_API_UNAVAILABLE = policy
+    response = buy()
+    assert response.status_code == 201
+    assert not TransactionScore.objects.exists()
 
 
 def _unavailable() -> float:
