@@ -11,23 +11,13 @@ from prometheus_client import REGISTRY
 from fraud import services
 from fraud.models import TransactionScore
 from fraud.registry import activate_version, rollback
+from fraud.tests.test_api import NORMAL
 from liveserver import LiveBackend, live_fraud_api
 from orders.models import Order
 from payments.models import Payment
 
 # The service reads committed rows from another process: no test transaction around them.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-NORMAL = {
-    "expiry_months": 30,
-    "card_users": 0,
-    "user_cards": 1,
-    "zip_state_mismatch": 0,
-    "attempts_1h": 0,
-    "declines_24h": 0,
-    "amount_log_ratio": 0,
-    "log_amount": 4.0,
-}
 
 
 def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:

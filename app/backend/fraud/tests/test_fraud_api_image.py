@@ -6,12 +6,11 @@ Runs when FRAUD_API_IMAGE names a built image (`make test-fraud` builds it and s
 import json
 import os
 import urllib.request
-import uuid
 
 import pytest
 
-from fraud.tests.test_fraud_api import NORMAL
-from ops.tests.test_image import docker, get, wait_for
+from fraud.tests.test_api import NORMAL
+from ops.tests.test_image import docker, get, running, wait_for
 
 IMAGE = os.environ.get("FRAUD_API_IMAGE", "")
 
@@ -28,27 +27,11 @@ pytestmark = [
 def fraud_container(pg_cluster):
     from django.db import connection
 
-    assert docker("image", "inspect", IMAGE, check=False).returncode == 0, (
-        f"{IMAGE} not built; run `make image-fraud-api`"
-    )
-    name = f"ecomops-test-fraud-api-{uuid.uuid4().hex[:8]}"
-    docker(
-        "run", "--detach", "--name", name, "--read-only",
-        "--publish", "127.0.0.1::8001",
-        "--volume", f"{pg_cluster.socket_dir}:/run/pg",
-        "--env", "DB_HOST=/run/pg",
-        "--env", f"DB_PORT={pg_cluster.port}",
-        "--env", "DB_USER=postgres",
-        "--env", f"DB_NAME={connection.settings_dict['NAME']}",
-        "--env", "FRAUD_API_RELOAD_SECONDS=0.5",
-        "--health-interval", "2s",
-        IMAGE,
-    )  # fmt: skip
-    try:
-        port = docker("port", name, "8001/tcp").stdout.splitlines()[0].rsplit(":", 1)[1]
-        yield name, f"http://127.0.0.1:{port}"
-    finally:
-        docker("rm", "--force", "--volumes", name, check=False)
+    with running(
+        IMAGE, "image-fraud-api", pg_cluster, connection.settings_dict["NAME"], 8001,
+        "--read-only", "--env", "FRAUD_API_RELOAD_SECONDS=0.5",
+    ) as started:  # fmt: skip
+        yield started
 
 
 def test_image_serves_the_active_model_read_only_as_non_root(fraud_container, active_model):
