@@ -17,6 +17,8 @@ from pathlib import Path
 ROLE = os.environ.get("STANDIN_ROLE", "backend")
 RELEASE = os.environ.get("STANDIN_RELEASE", "unknown")
 PORT = {"backend": 8000, "fraud-api": 8001}.get(ROLE, 3000)
+# The fraud API also answers /readyz: the role waits on it after the bootstrap.
+PATHS = ("/healthz", "/readyz") if ROLE == "fraud-api" else ("/healthz",)
 # Per container: each host's backend has its own, so a test can tell which
 # host ran the migrations.
 MARKER = Path("/tmp/migrated")  # noqa: S108
@@ -28,7 +30,7 @@ REQUIRED_ENV = {
 
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
-        if self.path != "/healthz":
+        if self.path not in PATHS:
             self.reply(404, b"not found\n")
         elif ROLE != "frontend":
             body = json.dumps({"status": "ok", "role": ROLE, "release": RELEASE})
