@@ -16,10 +16,10 @@ LAB_ENV := set -a; . $(LAB_DIR)/env; set +a; export ECOMOPS_IMAGE_TAG=$(IMAGE_TA
 .PHONY: lab lab-up lab-images lab-push lab-deploy lab-down test-e2e bench
 
 lab-images: images
-	@for t in image-backend image-frontend; do \
+	@for t in image-backend image-fraud-api image-frontend; do \
 	  $(MAKE) -n $$t >/dev/null 2>&1 || { echo "lab: 'make $$t' does not exist yet: the app images cannot be built" >&2; exit 1; }; \
 	done
-	@$(MAKE) image-backend image-frontend
+	@$(MAKE) image-backend image-fraud-api image-frontend
 
 lab-up: venv images ## Start (or reuse) the lab's hosts only, write .lab/outputs.json
 	@$(LAB_PY) up

@@ -17,7 +17,7 @@ CI_ENV := if [ -z "$${JENKINS_URL:-}" ] && [ -f $(ROOT)/.lab/env ]; then set -a;
 # Destructive clean-ups only on a Jenkins agent's throw-away workspace; a
 # developer's checkout and shared Docker engine are never pruned by `make pipeline`.
 CI_ON_AGENT := [ -n "$${JENKINS_URL:-}" ]
-APP_IMAGES := ecommerce-backend ecommerce-frontend
+APP_IMAGES := ecommerce-backend ecommerce-fraud-api ecommerce-frontend
 # TFVARS=path: the variables file Jenkins binds from its credentials store.
 CI_TFVARS := $(if $(TFVARS),--var-file $(TFVARS))
 
@@ -57,7 +57,7 @@ ci-cleanup: ## Jenkins Cleanup: prune Docker, git clean keeping Terraform state 
 	    -e terraform/.terraform -e 'terraform/*.tfstate' -e 'terraform/*.tfstate.*' -e node_modules; \
 	fi
 
-ci-images: image-backend image-frontend ## Jenkins Build & Push (build half): images tagged IMAGE_TAG
+ci-images: image-backend image-fraud-api image-frontend ## Jenkins Build & Push (build half): images tagged IMAGE_TAG
 
 ci-push: ## Jenkins Build & Push: tag IMAGE_TAG and latest, push to ECOMOPS_REGISTRY
 	@: "$${ECOMOPS_REGISTRY:?set ECOMOPS_REGISTRY}" "$${ECOMOPS_REGISTRY_USER:?set ECOMOPS_REGISTRY_USER}" \

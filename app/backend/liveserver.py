@@ -1,4 +1,4 @@
-"""The backend as a real server for tests: its entrypoint, gunicorn, PostgreSQL (pgcluster)."""
+"""The backend and the fraud API as real servers for tests: gunicorn, PostgreSQL (pgcluster)."""
 
 import http.client
 import json
@@ -16,6 +16,7 @@ from typing import Any
 from pgcluster import PgCluster, free_port
 
 BACKEND = Path(__file__).resolve().parent
+FRAUD_API = BACKEND.parent / "fraud-api"
 
 
 def backend_env(pg_cluster: PgCluster, dbname: str, tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -81,11 +82,38 @@ class LiveBackend:
             connection.close()
 
 
-def _status(server: LiveBackend) -> int:
+def _status(server: LiveBackend, path: str) -> int:
     try:
-        return server.request("GET", "/readyz").status
+        return server.request("GET", path).status
     except OSError:
         return 0
+
+
+@contextmanager
+def _serve(
+    command: list[str], env: dict[str, str], cwd: Path, log: Path, port: int,
+    ready_path: str, timeout: float,
+) -> Iterator[LiveBackend]:  # fmt: skip
+    """Run `command` until the block ends, once `ready_path` answers 200 on `port`."""
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+    server = LiveBackend(port=port, log=log)
+    try:
+        deadline = time.monotonic() + timeout
+        while _status(server, ready_path) != 200:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"{command[0]} on port {port} did not answer {ready_path} 200 within "
+                    f"{timeout:.0f}s (exit code {process.poll()}); its log:\n"
+                    f"{log.read_text()[-3000:]}"
+                )
+            time.sleep(0.3)
+        yield server
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
 
 
 @contextmanager
@@ -95,33 +123,34 @@ def live_backend(
     """Migrate `dbname` through the entrypoint, serve it with gunicorn until the block ends."""
     pg_cluster.create_database(dbname)
     port = free_port()
-    log = tmp_path / f"{dbname}.log"
-    process = subprocess.Popen(
-        [str(BACKEND / "docker-entrypoint.sh")],
-        cwd=tmp_path,
-        env=backend_env(
-            pg_cluster,
-            dbname,
-            tmp_path,
-            GUNICORN_BIND=f"127.0.0.1:{port}",
-            RUN_MIGRATIONS="true",
-            **env,
-        ),
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    server = LiveBackend(port=port, log=log)
-    try:
-        deadline = time.monotonic() + timeout
-        while _status(server) != 200:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"the backend on port {port} did not answer /readyz 200 within {timeout:.0f}s "
-                    f"(exit code {process.poll()}); its log:\n{log.read_text()[-3000:]}"
-                )
-            time.sleep(0.3)
+    environment = backend_env(
+        pg_cluster, dbname, tmp_path, GUNICORN_BIND=f"127.0.0.1:{port}", RUN_MIGRATIONS="true",
+        **env,
+    )  # fmt: skip
+    with _serve(
+        [str(BACKEND / "docker-entrypoint.sh")], environment, tmp_path,
+        tmp_path / f"{dbname}.log", port, "/readyz", timeout,
+    ) as server:  # fmt: skip
         yield server
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+
+
+@contextmanager
+def live_fraud_api(
+    pg_cluster: PgCluster, dbname: str, tmp_path: Path, timeout: float = 60, **env: str
+) -> Iterator[LiveBackend]:
+    """The fraud API (app/fraud-api) with its gunicorn settings, reading `dbname`'s models;
+    started once /healthz answers (a model may not be loaded yet)."""
+    port = free_port()
+    environment = {
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        "PYTHONPATH": f"{FRAUD_API}:{BACKEND}",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        **pg_cluster.env(dbname),
+        **env,
+    }
+    with _serve(
+        [sys.executable, "-m", "gunicorn", "fraud_api.wsgi:application",
+         "--config", str(FRAUD_API / "gunicorn.conf.py")],
+        environment, FRAUD_API, tmp_path / f"fraud-api-{port}.log", port, "/healthz", timeout,
+    ) as server:  # fmt: skip
+        yield server

@@ -4,6 +4,8 @@ API benchmark can use the backend's throwaway PostgreSQL cluster and a live HTTP
 1. batch scoring throughput on one core (goal >= 50,000 rows/s)
 2. training time on the seed's 3,002 card rows, 50 epochs (goal <= 10 s)
 3. single-request p99 of POST /api/fraud/score over HTTP (goal <= 20 ms)
+4. the fraud API (app/fraud-api) against in-process scoring: single-score p99 over HTTP at
+   50 connections (wrk) and batch rows/s (reports/bench/fraud-api.json)
 
 Results go to reports/fraud/bench.json (override with FRAUD_BENCH_OUT).
 """
@@ -204,4 +206,101 @@ def test_api_p99(gunicorn_server: Server, django_user_model: Any) -> None:
     print(
         f"\nPOST /api/fraud/score: p50 {p50:.2f} ms, p99 {p99:.2f} ms ({len(latencies)} requests),"
         f" server CPU {cpu_ms:.2f} ms/request, load average {os.getloadavg()[0]:.1f}"
+    )
+
+
+SERVICE_OUT = Path(os.environ.get("FRAUD_API_BENCH_OUT", "../../reports/bench/fraud-api.json"))
+BACKEND_BENCH = Path(__file__).resolve().parents[1] / "backend" / "bench.py"
+WRK_CONNECTIONS, WRK_SECONDS, BATCH_ROWS, BATCH_REQUESTS = 50, 10, 10_000, 10
+
+
+def _parse_wrk() -> Any:
+    """bench/backend's wrk output parser (latency percentiles, req/s, errors)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("backend_bench", BACKEND_BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.parse_wrk
+
+
+def _wrk_post(url: str, body: str, workdir: Path) -> str:
+    script = workdir / "post.lua"
+    script.write_text(
+        'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+        f"wrk.body = {json.dumps(body)}\n"
+    )
+    command = ["wrk", "-t2", f"-c{WRK_CONNECTIONS}", f"-d{WRK_SECONDS}s", "--timeout", "10s",
+               "--latency", "-s", str(script), url]  # fmt: skip
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+def test_service_against_in_process_scoring(
+    transactional_db: None, pg_cluster: Any, tmp_path: Path
+) -> None:
+    from django.db import connection
+
+    from fraud.registry import active_detector, register
+    from liveserver import live_fraud_api
+
+    rows = signal_rows(t.tx for t in card_transactions(n_users=200))
+    register(train(rows, "signals", epochs=20), "bench", activate=True)
+    _, detector = active_detector()
+    features = {c: float(rows[0][c]) for c in detector.columns}
+    batch = [{c: float(r[c]) for c in detector.columns} for r in (rows * 10)[:BATCH_ROWS]]
+
+    # In process, as checkout does it today: look the active version up, score one row.
+    single = []
+    for _ in range(5000):
+        started = time.perf_counter()
+        active_detector()[1].errors([features])
+        single.append((time.perf_counter() - started) * 1000)
+    started = time.perf_counter()
+    for _ in range(BATCH_REQUESTS):
+        detector.errors(batch)
+    local_batch = BATCH_ROWS * BATCH_REQUESTS / (time.perf_counter() - started)
+
+    with live_fraud_api(
+        pg_cluster, connection.settings_dict["NAME"], tmp_path, OPENBLAS_NUM_THREADS="1"
+    ) as api:
+        deadline = time.monotonic() + 30
+        while api.request("GET", "/readyz").status != 200:
+            assert time.monotonic() < deadline, "the fraud API loaded no model within 30 s"
+            time.sleep(0.2)
+        body = json.dumps({"features": features})
+        _wrk_post(f"{api.url}/score", body, tmp_path)  # warm-up: connections, first requests
+        http_single = _parse_wrk()("fraud-api", _wrk_post(f"{api.url}/score", body, tmp_path))
+        assert http_single.errors == 0, f"{http_single.errors} failed requests"
+        payload = {"rows": batch}
+        started = time.perf_counter()
+        for _ in range(BATCH_REQUESTS):
+            answer = api.request("POST", "/score", payload)
+            assert answer.status == 200, answer.text[:300]
+        http_batch = BATCH_ROWS * BATCH_REQUESTS / (time.perf_counter() - started)
+
+    p50, p99 = np.percentile(single, [50, 99])
+    result = {
+        "machine": {"cpus": os.cpu_count(), "loadavg": os.getloadavg()},
+        "single": {
+            "fraud_api_http": {
+                "connections": WRK_CONNECTIONS, "seconds": WRK_SECONDS,
+                "requests_per_s": http_single.requests_per_s,
+                "p50_ms": http_single.p50_ms, "p99_ms": http_single.p99_ms,
+            },
+            "in_process": {"calls": len(single), "p50_ms": float(p50), "p99_ms": float(p99)},
+        },
+        "batch_rows_per_s": {
+            "fraud_api_http": http_batch, "in_process": local_batch,
+            "rows_per_request": BATCH_ROWS, "requests": BATCH_REQUESTS,
+        },
+    }  # fmt: skip
+    SERVICE_OUT.parent.mkdir(parents=True, exist_ok=True)
+    SERVICE_OUT.write_text(json.dumps(result, indent=2) + "\n")
+    print(
+        f"\n| | fraud API over HTTP | in process |\n|---|---|---|\n"
+        f"| single score p99 | {http_single.p99_ms:.2f} ms ({WRK_CONNECTIONS} connections, "
+        f"{http_single.requests_per_s:,.0f} req/s) | {p99:.3f} ms |\n"
+        f"| batch rows/s | {http_batch:,.0f} | {local_batch:,.0f} |\n"
+        f"load average {os.getloadavg()[0]:.1f}"
     )

@@ -199,6 +199,7 @@ def test_versions_come_from_docker_inspect():
     checks = parse_docker_inspect("app1", output)
     assert [(c.name, c.healthy, c.detail) for c in checks] == [
         ("app1/ecommerce-backend", True, "registry.lab:5000/ecommerce-backend:0123abcd running"),
+        ("app1/ecommerce-fraud-api", False, "container not found"),
         ("app1/ecommerce-frontend", False, "container not found"),
     ]
 

@@ -62,3 +62,17 @@ def test_the_aws_overlay_uses_the_alb_and_rds_subnets():
         "10.0.21.0/24",
         "10.0.22.0/24",
     ]
+
+
+def test_the_fraud_api_gets_the_database_and_only_its_password(overlay):
+    _, resources = overlay
+    database = next(r for r in resources if r["metadata"]["name"] == "database-clients")
+    (selector,) = database["spec"]["podSelector"]["matchExpressions"]
+    assert "fraud-api" in selector["values"]
+    deployment = next(
+        r for r in resources if (r["kind"], r["metadata"]["name"]) == ("Deployment", "fraud-api")
+    )
+    pod = deployment["spec"]["template"]
+    assert pod["metadata"]["labels"]["app.kubernetes.io/component"] == "fraud-api"
+    (container,) = pod["spec"]["containers"]
+    assert [e["name"] for e in container["env"]] == ["DB_PASSWORD"]

@@ -36,11 +36,13 @@ def rules_for(host: Host, plan: Plan) -> list[Allow]:
     """The ingress a host accepts, as its AWS security group would."""
     nets = host.addresses.keys()
     if host.role == "app":
+        scrapers = _on_networks(plan.by_role("monitoring"), nets)
         return [
             Allow(22, _on_networks(plan.by_role("bastion"), nets), "SSH from the bastions"),
             Allow(3000, _on_networks(plan.by_role("lb"), nets), "HTTP from the load balancer"),
-            Allow(9100, _on_networks(plan.by_role("monitoring"), nets), "node_exporter scrapes"),
-            Allow(8000, _on_networks(plan.by_role("monitoring"), nets), "backend /metrics scrapes"),
+            Allow(9100, scrapers, "node_exporter scrapes"),
+            Allow(8000, scrapers, "backend /metrics scrapes"),
+            Allow(8001, scrapers, "fraud API /metrics scrapes"),
         ]
     if host.role == "db":
         return [Allow(5432, _on_networks(plan.by_role("app"), nets), "PostgreSQL from app hosts")]

@@ -13,7 +13,7 @@ from docker.errors import ImageNotFound
 
 from ecomops_lab.engine import LabError
 
-APP_IMAGES = ("ecommerce-backend", "ecommerce-frontend")
+APP_IMAGES = ("ecommerce-backend", "ecommerce-fraud-api", "ecommerce-frontend")
 
 
 def push(

@@ -2,6 +2,10 @@
 fraud model) and an anomalous transaction raises the seed's alert: a dashboard badge, a
 flagged row and a `Fraud alert` log line.
 
+Checkouts are scored by the fraud API (container ecommerce-fraud-api on every app server):
+with it stopped on one server, that server's checkouts still succeed and are flagged for
+review; started again, it scores them again.
+
 Check 0 runs first, before check 2's browser suite places orders: right after `make lab`,
 the first checkout takes the scored count from 0 to 1.
 """
@@ -81,8 +85,8 @@ def _scored(dashboard: str) -> int:
     return int(found.group(1))
 
 
-def _shopper(view: LabView) -> Browser:
-    shopper = Browser(view.lb_url)
+def _shopper(base: str) -> Browser:
+    shopper = Browser(base)
     email, password = f"e2e-fraud-{secrets.token_hex(4)}@example.com", secrets.token_urlsafe(16)
     status, body = shopper.api(
         "/auth/register",
@@ -142,7 +146,7 @@ def test_the_first_checkout_through_the_lb_is_scored(
     assert 'id="fraud-active-model"' in dashboard, "the deploy activated a fraud model"
     assert "synthetic (deploy bootstrap)" in dashboard
     before = _scored(dashboard)
-    order = _checkout(_shopper(view), product_id, exp_year=2029, zip_code="75001")
+    order = _checkout(_shopper(view.lb_url), product_id, exp_year=2029, zip_code="75001")
     assert order["status"] == "paid", order
     # Scoring runs inside the checkout request: the count is up once the order exists.
     assert _scored(staff.admin_page("/admin/fraud/")) == before + 1
@@ -157,7 +161,7 @@ def test_an_anomalous_transaction_is_flagged_and_raises_the_alert(
 ) -> None:
     # Far outside what the model learned: a card valid for 74 more years, billed to a
     # ZIP code of another state (995xx is Alaska's) than the card's Texas address.
-    order = _checkout(_shopper(view), product_id, exp_year=2100, zip_code="99501")
+    order = _checkout(_shopper(view.lb_url), product_id, exp_year=2100, zip_code="99501")
     page = staff.admin_page(f"/admin/orders/order/{order['id']}/change/")
     assert re.search(r"\(threshold \d+\.\d{4}, model v\d+\): anomaly", page), (
         "the anomalous order is flagged"
@@ -197,3 +201,68 @@ def test_the_deploy_keeps_the_active_model_and_status_reports_it(
     assert check["kind"] == "fraud_model" and check["healthy"], check
     assert "trained on synthetic (deploy bootstrap)" in check["detail"], check
     assert "held-out ROC-AUC 0.9" in check["detail"], check
+
+
+SCORED_ROWS = re.compile(r'^fraud_api_rows_scored_total\{result="scored"\} (\S+)$', re.MULTILINE)
+SCORED_PAGE = re.compile(r"\d\.\d{4} \(threshold \d+\.\d{4}, model v\d+\)")
+
+
+def _fraud_api(view: LabView, host: str, path: str) -> str:
+    """GET on the fraud API of `host`, from the host itself (its port is the scrapers')."""
+    return view.ssh(
+        host, f"curl -sS -o - -w '\\n%{{http_code}}' http://localhost:8001{path}"
+    ).stdout
+
+
+def _scored_rows(view: LabView, host: str) -> float:
+    found = SCORED_ROWS.search(_fraud_api(view, host, "/metrics"))
+    return float(found.group(1)) if found else 0.0
+
+
+def test_every_app_server_runs_the_fraud_api_with_the_active_model(view: LabView) -> None:
+    for app in view.app_servers:
+        name = app["name"]
+        state = view.ssh(
+            name, "sudo docker inspect -f '{{.State.Health.Status}}' ecommerce-fraud-api"
+        ).stdout.strip()
+        assert state == "healthy", f"{name}: ecommerce-fraud-api is {state}"
+        body, _, status = _fraud_api(view, name, "/readyz").rpartition("\n")
+        assert status == "200", f"{name}: /readyz {status} {body}"
+        assert json.loads(body)["feature_set"] == "signals", body
+
+
+def test_checkout_on_a_server_is_scored_by_its_fraud_api(
+    view: LabView, first_app: str, admin_url: str, staff: Browser, product_id: int
+) -> None:
+    # admin_url is a tunnel to the first app server's backend: the checkout happens there.
+    before = _scored_rows(view, first_app)
+    order = _checkout(_shopper(admin_url), product_id, exp_year=2029, zip_code="75001")
+    assert order["status"] == "paid", order
+    assert _scored_rows(view, first_app) == before + 1, "the fraud API scored the checkout"
+    page = staff.admin_page(f"/admin/orders/order/{order['id']}/change/")
+    assert SCORED_PAGE.search(page), "the order keeps the service's score"
+
+
+def test_a_stopped_fraud_api_lets_checkouts_through_flagged_then_scores_again(
+    view: LabView, first_app: str, admin_url: str, staff: Browser, product_id: int
+) -> None:
+    view.ssh(first_app, "sudo docker stop ecommerce-fraud-api", timeout=60)
+    try:
+        order = _checkout(_shopper(admin_url), product_id, exp_year=2029, zip_code="75001")
+        assert order["status"] == "paid", order
+        page = staff.admin_page(f"/admin/orders/order/{order['id']}/change/")
+        assert "not scored (the fraud API did not answer): flagged for review" in page
+        dashboard = staff.admin_page("/admin/fraud/")
+        flagged = dashboard.split('id="fraud-flagged"')[1].split("</table>")[0]
+        assert f"order</span>{order['id']}</td>" in flagged, "the order waits for review"
+    finally:
+        view.ssh(first_app, "sudo docker start ecommerce-fraud-api", timeout=60)
+    wait_for(
+        f"the fraud API on {first_app} ready again (/readyz 200)",
+        lambda: _fraud_api(view, first_app, "/readyz").endswith("\n200"),
+        60,
+        1,
+    )
+    order = _checkout(_shopper(admin_url), product_id, exp_year=2029, zip_code="75001")
+    page = staff.admin_page(f"/admin/orders/order/{order['id']}/change/")
+    assert SCORED_PAGE.search(page), "scored by the fraud API again"

@@ -26,8 +26,8 @@ def up_targets(view: LabView) -> set[str]:
     return {t["scrapeUrl"].split("/")[2] for t in data["activeTargets"] if t.get("health") == "up"}
 
 
-def test_every_app_hosts_node_exporter_and_backend_are_up(view: LabView) -> None:
-    wanted = {f"{a['private_ip']}:{port}" for a in view.app_servers for port in (9100, 8000)}
+def test_every_app_hosts_node_exporter_backend_and_fraud_api_are_up(view: LabView) -> None:
+    wanted = {f"{a['private_ip']}:{port}" for a in view.app_servers for port in (9100, 8000, 8001)}
     wait_for("every app target up in Prometheus", lambda: wanted <= up_targets(view), 120, 3)
 
 

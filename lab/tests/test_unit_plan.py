@@ -24,7 +24,7 @@ def test_an_app_host_admits_ssh_only_from_the_bastion_of_its_az() -> None:
     plan = build_plan(2)
     app = plan.by_role("app")[0]
     rules = {r.port: r for r in firewall.rules_for(app, plan)}
-    assert set(rules) == {22, 3000, 8000, 9100}
+    assert set(rules) == {22, 3000, 8000, 8001, 9100}
     assert rules[22].sources == (plan.bastion_for(app.az or "").ip_on("private-a"),)
     gateways = {n.gateway for n in plan.networks.values()}
     for rule in rules.values():

@@ -111,10 +111,10 @@ run "security_groups_reference_each_other" {
 
   assert {
     condition = (
-      toset([for r in aws_vpc_security_group_ingress_rule.app_metrics_from_monitoring : r.from_port]) == toset([8000, 9100]) &&
+      toset([for r in aws_vpc_security_group_ingress_rule.app_metrics_from_monitoring : r.from_port]) == toset([8000, 8001, 9100]) &&
       alltrue([for r in aws_vpc_security_group_ingress_rule.app_metrics_from_monitoring : r.referenced_security_group_id == aws_security_group.monitoring.id && r.security_group_id == "sg-0a99a99a99a99a99a"])
     )
-    error_message = "node_exporter (9100) and the backend's metrics (8000) are open to the monitoring server's group only."
+    error_message = "node_exporter (9100), the backend's (8000) and the fraud API's metrics (8001) are open to the monitoring server's group only."
   }
 
   assert {

@@ -298,6 +298,7 @@ def test_security_groups_open_only_what_the_issue_lists(stack: Stack) -> None:
         (3000, alb["GroupId"]),
         (9100, monitoring["GroupId"]),
         (8000, monitoring["GroupId"]),
+        (8001, monitoring["GroupId"]),
     }
     assert _ingress(bastion) == {(22, ADMIN_CIDR)}
     assert _ingress(monitoring) == {(22, ADMIN_CIDR), (9090, ADMIN_CIDR), (3000, ADMIN_CIDR)}
@@ -307,7 +308,8 @@ def test_security_groups_open_only_what_the_issue_lists(stack: Stack) -> None:
     for group in everything:
         for port, source in _ingress(group):
             if source == "0.0.0.0/0":
-                assert port not in {22, 5432, 8000, 9100}, f"{group['GroupName']} opens {port}"
+                closed = {22, 5432, 8000, 8001, 9100}
+                assert port not in closed, f"{group['GroupName']} opens {port}"
 
 
 def test_network_has_nat_per_az_and_peering_routes(stack: Stack) -> None:

@@ -100,7 +100,7 @@ class TransactionScoreAdmin(admin.ModelAdmin):
 
     def histogram(self, request: HttpRequest) -> HttpResponse:
         self._require(request, "fraud.view_transactionscore")
-        scores = list(TransactionScore.objects.values_list("score", flat=True))
+        scores = services.scored_values()
         active = registry.active_version()
         threshold = active.threshold if active else 0.0
         png = histogram_png(scores, threshold, f"Scored transactions ({len(scores)})")
@@ -157,7 +157,7 @@ class TransactionScoreAdmin(admin.ModelAdmin):
 
 def dashboard_context(request: Any) -> dict[str, Any]:
     active = registry.active_version()
-    scores = list(TransactionScore.objects.values_list("score", flat=True))
+    scores = services.scored_values()
     return {
         "summary": services.summary(),
         # Laid out on 0..1000 both ways: the template places everything in per mille.

@@ -46,6 +46,8 @@ class TransactionScore(models.Model):
     class Action(models.TextChoices):
         FLAGGED = "flagged"  # anomalous, let through (default policy)
         HELD = "held"  # anomalous and FRAUD_BLOCK_ANOMALIES: paid order put back to pending
+        # The fraud API was slow or down and FRAUD_API_UNAVAILABLE=allow: let through unscored.
+        REVIEW = "review"
         NONE = "none"
 
     order = models.OneToOneField(
@@ -60,8 +62,9 @@ class TransactionScore(models.Model):
     model_version = models.ForeignKey(
         ModelVersion, on_delete=models.SET_NULL, null=True, related_name="scores"
     )
-    score = models.FloatField()
-    threshold = models.FloatField()
+    # Empty only for a checkout the fraud API could not score (action "review").
+    score = models.FloatField(null=True, blank=True)
+    threshold = models.FloatField(null=True, blank=True)
     is_anomaly = models.BooleanField()
     action = models.CharField(max_length=10, choices=Action.choices, default=Action.NONE)
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
@@ -81,4 +84,6 @@ class TransactionScore(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.score is None:
+            return "not scored, for review"
         return f"{self.score:.4f}{' anomaly' if self.is_anomaly else ''}"

@@ -1,12 +1,16 @@
-"""Every charge attempt is scored; a scoring failure is logged and never breaks checkout."""
+"""Every charge attempt is scored; a scoring failure is logged and never breaks checkout.
+
+The one exception is chosen by the operator: FRAUD_API_UNAVAILABLE=refuse stops a charge
+before it happens when the fraud API does not answer.
+"""
 
 import logging
 from typing import Any
 
 from django.dispatch import receiver
 
-from fraud.scoring import score_checkout
-from payments.signals import payment_attempted
+from fraud.scoring import refuse_unless_scorable, score_checkout
+from payments.signals import charge_requested, payment_attempted
 
 logger = logging.getLogger(__name__)
 
@@ -19,3 +23,8 @@ def score_payment_attempt(
         score_checkout(payment=payment, order=order, card=card, succeeded=succeeded)
     except Exception:
         logger.exception("Fraud scoring failed; checkout continues", extra={"order_id": order.pk})
+
+
+@receiver(charge_requested, dispatch_uid="fraud.refuse_unless_scorable")
+def refuse_charge_unless_scorable(sender: Any, **kwargs: Any) -> None:
+    refuse_unless_scorable()

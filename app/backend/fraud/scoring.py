@@ -9,11 +9,12 @@ from django.db.models import Avg
 from django.utils import timezone
 from prometheus_client import Counter
 
-from fraud import conf
+from fraud import conf, remote
 from fraud.ml.signals import Context, Transaction, signal_vector
-from fraud.models import TransactionScore
+from fraud.models import ModelVersion, TransactionScore
 from fraud.registry import active_detector
 from payments.models import Card, Payment
+from payments.signals import ChargeRefusedError
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +28,13 @@ def card_key(card: Any) -> str:
     """A fingerprint without the card number: the same physical card saved by two accounts
     has the same brand, last four digits and expiry."""
     return f"{card.brand}:{card.last4}:{card.exp_month:02d}/{card.exp_year}"
+
+
+class FraudCheckUnavailableError(ChargeRefusedError):
+    def __init__(self) -> None:
+        super().__init__(
+            "The fraud check is unavailable, so nothing was charged; try again in a minute."
+        )
 
 
 @dataclass(frozen=True)
@@ -116,15 +124,21 @@ def record_alert(score: TransactionScore) -> None:
     )
 
 
-def score_checkout(
-    *, payment: Any, order: Any, card: Any, succeeded: bool
-) -> TransactionScore | None:
-    """Score one checkout and keep the result on the order. Never raises into checkout."""
+@dataclass(frozen=True)
+class Verdict:
+    """A model's answer for one transaction, wherever the model ran."""
+
+    version: ModelVersion | None
+    score: float
+    threshold: float
+    anomalous: bool
+
+
+def _local_verdict(order: Any, features: dict[str, float]) -> Verdict | None:
     try:
         version, detector = active_detector()
     except LookupError:
         logger.info("Checkout not scored: no active fraud model", extra={"order_id": order.pk})
-        SCORED.labels("checkout", "skipped").inc()
         return None
     if detector.feature_set != "signals":
         # The seed's columns include the full card number, which this shop never stores.
@@ -133,13 +147,78 @@ def score_checkout(
             "activate a 'signals' model (manage.py fraud_train --synthetic)",
             extra={"order_id": order.pk, "version": version.version},
         )
+        return None
+    error = float(detector.errors([features])[0])
+    return Verdict(version, error, detector.threshold, error > detector.threshold)
+
+
+def _remote_verdict(features: dict[str, float]) -> Verdict:
+    """Scored by the fraud API; raises FraudApiUnavailableError when it cannot answer."""
+    answer = remote.score(features)
+    version = ModelVersion.objects.defer("artifact").filter(version=answer.model_version).first()
+    return Verdict(version, answer.score, answer.threshold, answer.is_anomaly)
+
+
+def _card_summary(card: Any) -> dict[str, str]:
+    return {
+        "card": f"{card.brand} ****{card.last4}",
+        "address_state": card.address_state,
+        "address_zip": card.address_zip,
+    }
+
+
+def _flag_unscored(
+    order: Any, payment: Any, card: Any, succeeded: bool, features: dict[str, float], why: str
+) -> TransactionScore:
+    """The fraud API could not answer: the checkout went through, a person looks at it."""
+    logger.warning(
+        "Checkout not scored: the fraud API did not answer; flagged for review",
+        extra={"order_id": order.pk, "error": why},
+    )
+    score, _ = TransactionScore.objects.update_or_create(
+        order=order,
+        defaults={
+            "payment": payment,
+            "user": order.user,
+            "model_version": None,
+            "score": None,
+            "threshold": None,
+            "is_anomaly": False,
+            "action": TransactionScore.Action.REVIEW,
+            "amount": order.total,
+            "succeeded": succeeded,
+            "features": {**features, **_card_summary(card), "unscored_reason": why[:300]},
+        },
+    )
+    SCORED.labels("checkout", "unavailable").inc()
+    return score
+
+
+def score_checkout(
+    *, payment: Any, order: Any, card: Any, succeeded: bool
+) -> TransactionScore | None:
+    """Score one checkout and keep the result on the order. Never raises into checkout.
+
+    With FRAUD_API_URL set the fraud API scores it (features come from this database);
+    otherwise the active model is loaded in this process.
+    """
+    features = checkout_features(order, card, payment, succeeded)
+    if conf.fraud_api_url():
+        try:
+            verdict: Verdict | None = _remote_verdict(features)
+        except remote.FraudApiNoModelError:
+            # As in process: without an active model there is nothing to score with.
+            logger.info("Checkout not scored: no active fraud model", extra={"order_id": order.pk})
+            verdict = None
+        except remote.FraudApiUnavailableError as error:
+            return _flag_unscored(order, payment, card, succeeded, features, str(error))
+    else:
+        verdict = _local_verdict(order, features)
+    if verdict is None:
         SCORED.labels("checkout", "skipped").inc()
         return None
-    features = checkout_features(order, card, payment, succeeded)
-    error = float(detector.errors([features])[0])
-    anomalous = error > detector.threshold
     action = TransactionScore.Action.NONE
-    if anomalous:
+    if verdict.anomalous:
         action = TransactionScore.Action.FLAGGED
         if conf.block_anomalies() and succeeded:
             # The charge has happened (the signal follows it): hold the order for review.
@@ -151,22 +230,32 @@ def score_checkout(
         defaults={
             "payment": payment,
             "user": order.user,
-            "model_version": version,
-            "score": error,
-            "threshold": detector.threshold,
-            "is_anomaly": anomalous,
+            "model_version": verdict.version,
+            "score": verdict.score,
+            "threshold": verdict.threshold,
+            "is_anomaly": verdict.anomalous,
             "action": action,
             "amount": order.total,
             "succeeded": succeeded,
-            "features": {
-                **features,
-                "card": f"{card.brand} ****{card.last4}",
-                "address_state": card.address_state,
-                "address_zip": card.address_zip,
-            },
+            "features": {**features, **_card_summary(card)},
         },
     )
-    SCORED.labels("checkout", "anomaly" if anomalous else "normal").inc()
-    if anomalous:
+    SCORED.labels("checkout", "anomaly" if verdict.anomalous else "normal").inc()
+    if verdict.anomalous:
         record_alert(score)
     return score
+
+
+def refuse_unless_scorable() -> None:
+    """Before a charge, with FRAUD_API_UNAVAILABLE=refuse: nothing is charged unless the fraud
+    API answers now (raises FraudCheckUnavailableError)."""
+    if not conf.fraud_api_url() or conf.fraud_api_unavailable() != "refuse":
+        return
+    try:
+        remote.check_ready()
+    except remote.FraudApiNoModelError:
+        return  # no active model anywhere: checkouts go unscored, as without the service
+    except remote.FraudApiUnavailableError as error:
+        logger.warning("Checkout refused: no fraud API answer", extra={"error": str(error)})
+        SCORED.labels("checkout", "refused").inc()
+        raise FraudCheckUnavailableError from error

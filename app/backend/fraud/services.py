@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from fraud import conf
 from fraud.ml.datasets import DatasetError, parse_csv
@@ -37,7 +37,7 @@ class UploadError(ValueError):
 
 
 def summary() -> dict[str, Any]:
-    scores = np.array(TransactionScore.objects.values_list("score", flat=True), dtype=np.float64)
+    scores = np.array(scored_values(), dtype=np.float64)
     anomalies = TransactionScore.objects.filter(is_anomaly=True)
     active = active_version()
     return {
@@ -71,10 +71,17 @@ def active_model_info(active: ModelVersion | None) -> dict[str, Any] | None:
     }
 
 
+def scored_values() -> list[float]:
+    """Every score given; checkouts the fraud API could not score have none."""
+    scored = TransactionScore.objects.filter(score__isnull=False)
+    return list(scored.values_list("score", flat=True))
+
+
 def flagged() -> QuerySet[TransactionScore]:
-    return TransactionScore.objects.filter(is_anomaly=True).select_related(
-        "user", "model_version", "order"
-    )
+    """Anomalies, and checkouts let through unscored (the fraud API was down): both want a look."""
+    return TransactionScore.objects.filter(
+        Q(is_anomaly=True) | Q(action=TransactionScore.Action.REVIEW)
+    ).select_related("user", "model_version", "order")
 
 
 def export_rows(scores: Iterable[TransactionScore]) -> Iterable[list[object]]:
@@ -86,8 +93,8 @@ def export_rows(scores: Iterable[TransactionScore]) -> Iterable[list[object]]:
             getattr(s.user, "email", ""),
             s.amount,
             s.succeeded,
-            f"{s.score:.6f}",
-            f"{s.threshold:.6f}",
+            "" if s.score is None else f"{s.score:.6f}",
+            "" if s.threshold is None else f"{s.threshold:.6f}",
             s.is_anomaly,
             s.action,
             s.model_version.version if s.model_version else "",

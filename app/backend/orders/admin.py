@@ -32,6 +32,8 @@ class OrderAdmin(admin.ModelAdmin):
         score = getattr(order, "fraud_score", None)
         if score is None:
             return "not scored (no active fraud model at checkout)"
+        if score.score is None:
+            return "not scored (the fraud API did not answer): flagged for review"
         version = f"model v{score.model_version.version}" if score.model_version else "model gone"
         verdict = "anomaly" if score.is_anomaly else "normal"
         return f"{score.score:.4f} (threshold {score.threshold:.4f}, {version}): {verdict}"

@@ -15,7 +15,7 @@ from ops.locks import advisory_lock
 from orders.models import Order, OrderItem
 from payments.gateways import GatewayUnavailableError, get_gateway
 from payments.models import Card, Payment
-from payments.signals import payment_attempted
+from payments.signals import charge_requested, payment_attempted
 from products.models import Product
 
 logger = logging.getLogger(__name__)
@@ -121,6 +121,7 @@ def _charge(order: Order, card: Card) -> CheckoutResult:
     (its first answer was lost) returns the first charge instead of making another.
     """
     try:
+        charge_requested.send(sender=Payment, order=order, card=card)
         result = get_gateway().charge(
             amount_cents=int(order.total * 100),
             currency=order.currency,

@@ -18,6 +18,7 @@ from orders.models import Order
 from orders.serializers import CheckoutSerializer, OrderSerializer, StatusSerializer
 from payments.gateways import GatewayUnavailableError, InvalidPaymentMethodError, get_gateway
 from payments.models import Card, Payment
+from payments.signals import ChargeRefusedError
 from payments.views import GatewayUnavailable
 
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")  # printable ASCII, as Stripe's keys
@@ -84,6 +85,11 @@ class CheckoutView(APIView):
             raise ValidationError({"card_id": [str(error)]}) from None
         except GatewayUnavailableError as error:
             raise GatewayUnavailable(str(error)) from None
+        except ChargeRefusedError as error:
+            return Response(
+                {"code": "charge_refused", "detail": str(error)},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            )
         body = OrderSerializer(result.order).data
         headers = {"Idempotent-Replayed": "true"} if result.replayed else None
         if result.payment is None or result.payment.status != Payment.Status.SUCCEEDED:

@@ -27,7 +27,7 @@ from ecomops.runner import private_data_dir, run_command
 
 # HAProxy `show stat` rows that describe the proxy itself, not a server.
 _HAPROXY_AGGREGATES = {"FRONTEND", "BACKEND"}
-CONTAINERS = ("ecommerce-backend", "ecommerce-frontend")
+CONTAINERS = ("ecommerce-backend", "ecommerce-fraud-api", "ecommerce-frontend")
 CHECK_KINDS = ("lb", "prometheus", "versions", "fraud")
 # The model lives in the shared database: one app server answers for all.
 FRAUD_MODEL_COMMAND = "docker exec ecommerce-backend python manage.py fraud_models --json"

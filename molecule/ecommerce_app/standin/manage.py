@@ -1,9 +1,10 @@
 """Stand-in for the shop's images: serve /healthz, migrate once, bootstrap a fraud model,
 check health.
 
-`STANDIN_ROLE` picks the part: `backend` answers on 8000 and refuses to start
-without the settings the env file must provide; `frontend` answers on 3000 and
-proxies /healthz to http://ecommerce-backend:8000 as the real nginx does.
+`STANDIN_ROLE` picks the part: `backend` answers on 8000 and `fraud-api` on
+8001, each refusing to start without the settings its env file must provide;
+`frontend` answers on 3000 and proxies /healthz to http://ecommerce-backend:8000
+as the real nginx does.
 """
 
 import json
@@ -15,18 +16,23 @@ from pathlib import Path
 
 ROLE = os.environ.get("STANDIN_ROLE", "backend")
 RELEASE = os.environ.get("STANDIN_RELEASE", "unknown")
-PORT = 8000 if ROLE == "backend" else 3000
+PORT = {"backend": 8000, "fraud-api": 8001}.get(ROLE, 3000)
+# The fraud API also answers /readyz: the role waits on it after the bootstrap.
+PATHS = ("/healthz", "/readyz") if ROLE == "fraud-api" else ("/healthz",)
 # Per container: each host's backend has its own, so a test can tell which
 # host ran the migrations.
 MARKER = Path("/tmp/migrated")  # noqa: S108
-REQUIRED_ENV = ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DB_HOST", "DB_PASSWORD")
+REQUIRED_ENV = {
+    "backend": ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DB_HOST", "DB_PASSWORD"),
+    "fraud-api": ("DB_HOST", "DB_PASSWORD", "FRAUD_API_RELOAD_SECONDS"),
+}
 
 
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
-        if self.path != "/healthz":
+        if self.path not in PATHS:
             self.reply(404, b"not found\n")
-        elif ROLE == "backend":
+        elif ROLE != "frontend":
             body = json.dumps({"status": "ok", "role": ROLE, "release": RELEASE})
             self.reply(200, body.encode() + b"\n")
         else:
@@ -45,8 +51,8 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def serve() -> int:
-    missing = [name for name in REQUIRED_ENV if not os.environ.get(name)]
-    if ROLE == "backend" and missing:
+    missing = [name for name in REQUIRED_ENV.get(ROLE, ()) if not os.environ.get(name)]
+    if missing:
         print(f"missing settings: {', '.join(missing)}", file=sys.stderr)
         return 1
     ThreadingHTTPServer(("0.0.0.0", PORT), Handler).serve_forever()  # noqa: S104

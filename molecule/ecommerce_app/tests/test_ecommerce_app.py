@@ -14,7 +14,7 @@ def container(host, name):
     return json.loads(host.check_output(f"docker inspect {name}"))[0]
 
 
-@pytest.mark.parametrize("name", ["ecommerce-backend", "ecommerce-frontend"])
+@pytest.mark.parametrize("name", ["ecommerce-backend", "ecommerce-fraud-api", "ecommerce-frontend"])
 def test_container_runs_the_release_from_the_registry_and_is_healthy(host, name):
     info = container(host, name)
     assert info["Config"]["Image"] == f"{REGISTRY}/{name}:{TAG}"
@@ -28,7 +28,7 @@ def test_frontend_answers_health_through_the_new_backend(host):
     assert (body["role"], body["release"]) == ("backend", TAG)
 
 
-@pytest.mark.parametrize("port", [3000, 8000])
+@pytest.mark.parametrize("port", [3000, 8000, 8001])
 def test_ports_are_published_on_the_host(host, port):
     assert host.socket(f"tcp://0.0.0.0:{port}").is_listening
 
@@ -38,6 +38,16 @@ def test_env_file_holds_the_secrets_for_root_only(host):
     assert (env.user, env.group, env.mode) == ("root", "root", 0o600)
     assert "DB_PASSWORD=molecule-db-password" in env.content_string
     assert host.file("/opt/ecommerce").mode == 0o700
+
+
+def test_fraud_api_gets_the_database_and_no_other_secret(host):
+    env = host.file("/opt/ecommerce/fraud-api.env")
+    assert (env.user, env.group, env.mode) == ("root", "root", 0o600)
+    assert "DB_PASSWORD=molecule-db-password" in env.content_string
+    assert "DJANGO_SECRET_KEY" not in env.content_string
+    backend = host.check_output("docker exec ecommerce-backend printenv FRAUD_API_URL")
+    assert backend == "http://ecommerce-fraud-api:8001"
+    assert container(host, "ecommerce-fraud-api")["HostConfig"]["ReadonlyRootfs"] is True
 
 
 def test_backend_received_its_settings(host):

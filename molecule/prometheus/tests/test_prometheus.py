@@ -106,6 +106,12 @@ def test_backend_metrics_of_each_app_server_are_a_scrape_job(host: Any) -> None:
     assert target["labels"]["instance"] == HOST_NAME
 
 
+def test_fraud_api_metrics_of_each_app_server_are_a_scrape_job(host: Any) -> None:
+    (target,) = active_targets(host, "fraud-api", "down")
+    assert target["scrapeUrl"] == "http://127.0.0.1:8001/metrics"
+    assert target["labels"]["instance"] == HOST_NAME
+
+
 def test_prometheus_scrapes_itself(host: Any) -> None:
     active_targets(host, "prometheus", "up")
 

@@ -80,9 +80,9 @@ variable "app_count" {
 }
 
 variable "metrics_ports" {
-  description = "Ports of the app servers the monitoring server scrapes (node_exporter, the backend's /metrics)."
+  description = "Ports of the app servers the monitoring server scrapes (node_exporter, the backend's and the fraud API's /metrics)."
   type        = list(number)
-  default     = [9100, 8000]
+  default     = [9100, 8000, 8001]
 }
 
 variable "monitoring_ports" {

@@ -11,7 +11,9 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -42,34 +44,47 @@ def get(url: str) -> tuple[int, str]:
         return 0, ""
 
 
-@pytest.fixture
-def container(pg_cluster):
+@contextmanager
+def running(
+    image: str, make: str, pg_cluster, dbname: str, port: int, *options: str
+) -> Iterator[tuple[str, str]]:
+    """`image` as a container on `dbname` (the cluster's socket bind-mounted in), its `port`
+    published on loopback: (container name, base URL), removed when the block ends."""
     assert shutil.which("docker"), "docker client missing; run `make docker-engine`"
-    assert docker("image", "inspect", IMAGE, check=False).returncode == 0, (
-        f"{IMAGE} not built; run `make image-backend`"
+    assert docker("image", "inspect", image, check=False).returncode == 0, (
+        f"{image} not built; run `make {make}`"
     )
-    pg_cluster.create_database("image")
-    name = f"ecomops-test-backend-{uuid.uuid4().hex[:8]}"
+    name = f"ecomops-test-{make.removeprefix('image-')}-{uuid.uuid4().hex[:8]}"
     docker(
         "run", "--detach", "--name", name,
-        "--publish", "127.0.0.1::8000",
+        "--publish", f"127.0.0.1::{port}",
         "--volume", f"{pg_cluster.socket_dir}:/run/pg",
         "--env", "DB_HOST=/run/pg",
         "--env", f"DB_PORT={pg_cluster.port}",
         "--env", "DB_USER=postgres",
-        "--env", "DB_NAME=image",
+        "--env", f"DB_NAME={dbname}",
+        "--health-interval", "2s",
+        *options,
+        image,
+    )  # fmt: skip
+    try:
+        published = docker("port", name, f"{port}/tcp").stdout.splitlines()[0].rsplit(":", 1)[1]
+        yield name, f"http://127.0.0.1:{published}"
+    finally:
+        docker("rm", "--force", "--volumes", name, check=False)
+
+
+@pytest.fixture
+def container(pg_cluster):
+    pg_cluster.create_database("image")
+    with running(
+        IMAGE, "image-backend", pg_cluster, "image", 8000,
         "--env", "DJANGO_SECRET_KEY=image-test-" + "k" * 40,
         "--env", "DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1",
         "--env", "RUN_MIGRATIONS=true",
         "--env", "SEED_CATALOGUE=true",
-        "--health-interval", "2s",
-        IMAGE,
-    )  # fmt: skip
-    try:
-        port = docker("port", name, "8000/tcp").stdout.splitlines()[0].rsplit(":", 1)[1]
-        yield name, f"http://127.0.0.1:{port}"
-    finally:
-        docker("rm", "--force", "--volumes", name, check=False)
+    ) as started:  # fmt: skip
+        yield started
 
 
 def wait_for(predicate, timeout: float, what: str, name: str):

@@ -1,0 +1,1 @@
+"""The fraud-scoring API: the active detector of the shop's database, served over HTTP."""
