@@ -11,9 +11,7 @@ Not a test: run `make bench-backend` and read the table (and --out JSON).
 import argparse
 import json
 import os
-import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,56 +21,17 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 BACKEND = Path(__file__).resolve().parents[2] / "app" / "backend"
-sys.path.insert(0, str(BACKEND))
+sys.path[:0] = [str(BACKEND), str(Path(__file__).resolve().parents[1])]
 
+import wrk  # noqa: E402
 from pgcluster import PgCluster, running_cluster  # noqa: E402
 
-_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 # The seed's way of serving, in the same image so both get the same container, Python and
 # CPU share: Django's development server (threaded, no reloader).
 RUNSERVER = ["python", "manage.py", "runserver", "0.0.0.0:8000", "--noreload"]
-
-
-@dataclass(frozen=True)
-class Result:
-    server: str
-    requests_per_s: float
-    p50_ms: float
-    p99_ms: float
-    errors: int
-
-
-def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(value) * _UNITS[unit]
-
-
-def parse_wrk(server: str, output: str) -> Result:
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))
-    if set(latency) != {"50", "99"}:
-        raise RuntimeError(f"unexpected wrk output for {server}:\n{output}")
-    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
-    socket_errors = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
-    )
-    if socket_errors:
-        errors += sum(int(n) for n in socket_errors.groups())
-    return Result(
-        server=server,
-        requests_per_s=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        p50_ms=_ms(latency["50"]),
-        p99_ms=_ms(latency["99"]),
-        errors=errors,
-    )
-
-
-def wrk(url: str, clients: int, duration: int) -> str:
-    command = ["wrk", "-t2", f"-c{clients}", f"-d{duration}s", "--timeout", "10s", "--latency", url]
-    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
 def wait_ready(url: str, timeout: float = 90) -> None:
@@ -131,33 +90,25 @@ def served(
         subprocess.run(["docker", "rm", "--force", name], check=False, capture_output=True)
 
 
-def median_result(server: str, samples: list[Result]) -> Result:
-    return Result(
-        server=server,
-        requests_per_s=statistics.median(r.requests_per_s for r in samples),
-        p50_ms=statistics.median(r.p50_ms for r in samples),
-        p99_ms=statistics.median(r.p99_ms for r in samples),
-        errors=sum(r.errors for r in samples),
-    )
-
-
-def compare(servers: dict[str, str], clients: int, duration: int, rounds: int) -> list[Result]:
+def compare(
+    servers: dict[str, str], clients: int, duration: int, rounds: int
+) -> dict[str, wrk.Load]:
     """Alternate the servers round by round, so load from other jobs hits both alike."""
     url = "{}/api/products"
     for base in servers.values():
         wait_ready(f"{base}/readyz")
-        wrk(url.format(base), clients, 3)  # warm-up: connections, caches, lazy imports
-    samples: dict[str, list[Result]] = {name: [] for name in servers}
+        wrk.run(url.format(base), clients, 3)  # warm-up: connections, caches, lazy imports
+    samples: dict[str, list[wrk.Load]] = {name: [] for name in servers}
     for round_no in range(1, rounds + 1):
         for name, base in servers.items():
-            result = parse_wrk(name, wrk(url.format(base), clients, duration))
+            result = wrk.run(url.format(base), clients, duration)
             samples[name].append(result)
             print(
                 f"round {round_no} {name}: {result.requests_per_s:.0f} req/s, "
                 f"p99 {result.p99_ms:.1f} ms (load {os.getloadavg()[0]:.1f})",
                 flush=True,
             )
-    return [median_result(name, runs) for name, runs in samples.items()]
+    return {name: wrk.median(runs) for name, runs in samples.items()}
 
 
 def main() -> int:
@@ -190,7 +141,8 @@ def main() -> int:
             served(args.image, cluster, env, RUNSERVER) as runserver_url,
         ):
             servers = {"gunicorn (image)": gunicorn_url, "runserver (same image)": runserver_url}
-            gunicorn, dev_server = compare(servers, args.clients, args.duration, args.rounds)
+            results = compare(servers, args.clients, args.duration, args.rounds)
+    gunicorn, dev_server = results.values()
     summary = {
         "clients": args.clients,
         "duration_s": args.duration,
@@ -199,7 +151,7 @@ def main() -> int:
         "cpus": os.cpu_count(),
         # Other jobs share this machine; a high load average makes both figures lower.
         "load_average_1m_at_end": round(os.getloadavg()[0], 2),
-        "results": [asdict(gunicorn), asdict(dev_server)],
+        "results": [{"server": name, **r.as_dict()} for name, r in results.items()],
         "throughput_ratio": round(gunicorn.requests_per_s / dev_server.requests_per_s, 2),
         "p99_ratio": round(dev_server.p99_ms / gunicorn.p99_ms, 2),
     }
