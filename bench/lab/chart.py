@@ -34,6 +34,13 @@ def _spans_decades(values: list[float]) -> bool:
     return bool(positive) and max(positive) / min(positive) >= 10
 
 
+def _latency(title: str, loads: dict[str, dict[str, float]], goal: float | None) -> Panel:
+    """p50 and p99 of each named wrk run (bench/wrk.py), on a log axis."""
+    bars = [(f"{name} {q}".strip(), load[f"{q}_ms"]) for name, load in loads.items()
+            for q in ("p50", "p99")]  # fmt: skip
+    return Panel(title, "ms", bars, goal=goal, log=True)
+
+
 def _panels(results: dict[str, Any]) -> list[Panel]:
     panels: list[Panel] = []
     if p1 := results.get("P1"):
@@ -62,12 +69,7 @@ def _panels(results: dict[str, Any]) -> list[Panel]:
             f"P4 product API, 50 connections: 2xx answers/s (ratio {p4['ratio']}x, goal >= 20x)",
             "2xx/s", [("ours", ours["ok_per_s"]), ("seed stack", seed["ok_per_s"])],
         ))  # fmt: skip
-        panels.append(Panel(
-            "P4 latency", "ms",
-            [("ours p50", ours["p50_ms"]), ("ours p99", ours["p99_ms"]),
-             ("seed stack p50", seed["p50_ms"]), ("seed stack p99", seed["p99_ms"])],
-            goal=100, log=True,
-        ))  # fmt: skip
+        panels.append(_latency("P4 latency", {"ours": ours, "seed stack": seed}, 100))
     if p5 := results.get("P5"):
         anon, signed = p5["anonymous"], p5["signed_in"]
         panels.append(Panel(
@@ -76,23 +78,16 @@ def _panels(results: dict[str, Any]) -> list[Panel]:
             [("anonymous", anon["ok_per_s"]), ("signed in", signed["ok_per_s"])],
             goal=round(0.4 * anon["ok_per_s"], 1),
         ))  # fmt: skip
-        panels.append(Panel(
-            "P5 latency (goal: signed-in p99)", "ms",
-            [("anonymous p50", anon["p50_ms"]), ("anonymous p99", anon["p99_ms"]),
-             ("signed in p50", signed["p50_ms"]), ("signed in p99", signed["p99_ms"])],
-            goal=100, log=True,
+        panels.append(_latency(
+            "P5 latency (goal: signed-in p99)", {"anonymous": anon, "signed in": signed}, 100
         ))  # fmt: skip
     if p6 := results.get("P6"):
-        load = p6["load"]
         panels.append(Panel(
             f"P6 checkout, 20 shoppers: orders/s (CPUs {p6['cpus_busy_percent']} % busy, "
             f"{p6['cpu_ms_per_order']} CPU-ms per order)", "orders/s",
             [("orders/s", p6["orders_per_s"])],
         ))  # fmt: skip
-        panels.append(Panel(
-            "P6 checkout latency", "ms",
-            [("p50", load["p50_ms"]), ("p99", load["p99_ms"])], log=True,
-        ))  # fmt: skip
+        panels.append(_latency("P6 checkout latency", {"": p6["load"]}, None))
     for panel in panels:
         panel.log = panel.log or _spans_decades([v for _, v in panel.bars])
     return panels
