@@ -7,6 +7,7 @@ a fresh Idempotency-Key per checkout) come from a Lua script built by the caller
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import statistics
@@ -95,6 +96,38 @@ def lua_string(value: str) -> str:
 def lua_strings(values: list[str]) -> str:
     """A Lua table literal of such strings."""
     return "{" + ", ".join(lua_string(v) for v in values) + "}"
+
+
+def bearer_tokens(tokens: list[str]) -> str:
+    """A script giving each request the `Authorization: Bearer` of the next token in turn."""
+    return (
+        f"local tokens = {lua_strings(tokens)}\n"
+        "local n = 0\n"
+        "request = function()\n"
+        "  n = n % #tokens + 1\n"
+        '  return wrk.format(nil, nil, {["Authorization"] = "Bearer " .. tokens[n]})\n'
+        "end\n"
+    )
+
+
+def alternate(
+    runs: dict[str, tuple[str, str | None]], connections: int, seconds: int, rounds: int
+) -> dict[str, Load]:
+    """Each named (url, script) once per round, in turn, so load from other jobs hits all
+    alike; after a 3 s warm-up each (connections, caches, lazy imports). Medians."""
+    for url, script in runs.values():
+        run(url, connections, 3, script)
+    samples: dict[str, list[Load]] = {name: [] for name in runs}
+    for round_no in range(1, rounds + 1):
+        for name, (url, script) in runs.items():
+            result = run(url, connections, seconds, script)
+            samples[name].append(result)
+            print(
+                f"round {round_no} {name}: {result.ok_per_s:.0f} 2xx/s, p99 "
+                f"{result.p99_ms:.1f} ms (load {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
+    return {name: median(results) for name, results in samples.items()}
 
 
 def median(samples: list[Load]) -> Load:

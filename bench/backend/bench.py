@@ -60,55 +60,52 @@ def backend_env(cluster: PgCluster, workdir: Path) -> dict[str, str]:
 
 
 @contextmanager
+def container(args: list[str]) -> Iterator[str]:
+    """`docker run --detach` with `args` (options, image, command); yield its address."""
+    name = f"ecomops-test-backend-bench-{uuid.uuid4().hex[:8]}"
+    subprocess.run(
+        ["docker", "run", "--detach", "--name", name, *args], check=True, capture_output=True
+    )
+    try:
+        inspect = [
+            "docker",
+            "inspect",
+            "-f",
+            "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+        ]
+        # The bridge address, not a published port: docker-proxy would add its own latency.
+        yield subprocess.run(
+            [*inspect, name], check=True, capture_output=True, text=True
+        ).stdout.strip()
+    finally:
+        subprocess.run(["docker", "rm", "--force", name], check=False, capture_output=True)
+
+
+@contextmanager
 def served(
-    image: str, cluster: PgCluster, env: dict[str, str], command: list[str]
+    image: str,
+    cluster: PgCluster,
+    env: dict[str, str],
+    command: list[str],
+    options: tuple[str, ...] = (),
 ) -> Iterator[str]:
     """Run the image with `command` (empty: its own gunicorn CMD); yield its base URL."""
-    name = f"ecomops-test-backend-bench-{uuid.uuid4().hex[:8]}"
     passed = ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DB_PORT", "DB_USER", "DB_NAME"]
-    run = ["docker", "run", "--detach", "--name", name, "-v", f"{cluster.socket_dir}:/run/pg"]
+    run = [*options, "-v", f"{cluster.socket_dir}:/run/pg"]
     for key in passed:
         run += ["--env", f"{key}={env[key]}"]
     run += ["--env", "DB_HOST=/run/pg", "--env", "LOG_LEVEL=WARNING", image, *command]
-    subprocess.run(run, check=True, capture_output=True)
-    try:
-        address = subprocess.run(
-            [
-                "docker",
-                "inspect",
-                "-f",
-                "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
-                name,
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-        # The bridge address, not a published port: docker-proxy would add its own latency.
+    with container(run) as address:
         yield f"http://{address}:8000"
-    finally:
-        subprocess.run(["docker", "rm", "--force", name], check=False, capture_output=True)
 
 
 def compare(
     servers: dict[str, str], clients: int, duration: int, rounds: int
 ) -> dict[str, wrk.Load]:
-    """Alternate the servers round by round, so load from other jobs hits both alike."""
-    url = "{}/api/products"
     for base in servers.values():
         wait_ready(f"{base}/readyz")
-        wrk.run(url.format(base), clients, 3)  # warm-up: connections, caches, lazy imports
-    samples: dict[str, list[wrk.Load]] = {name: [] for name in servers}
-    for round_no in range(1, rounds + 1):
-        for name, base in servers.items():
-            result = wrk.run(url.format(base), clients, duration)
-            samples[name].append(result)
-            print(
-                f"round {round_no} {name}: {result.requests_per_s:.0f} req/s, "
-                f"p99 {result.p99_ms:.1f} ms (load {os.getloadavg()[0]:.1f})",
-                flush=True,
-            )
-    return {name: wrk.median(runs) for name, runs in samples.items()}
+    runs = {name: (f"{base}/api/products", None) for name, base in servers.items()}
+    return wrk.alternate(runs, clients, duration, rounds)
 
 
 def main() -> int:

@@ -21,30 +21,18 @@ ROUNDS = 2
 PATH = "/api/products"
 GOAL_RATIO, GOAL_P99_MS = 0.4, 100.0
 
-_TOKENS_SCRIPT = """
-local tokens = %s
-local n = 0
-request = function()
-  n = n %% #tokens + 1
-  return wrk.format(nil, nil, {["Authorization"] = "Bearer " .. tokens[n]})
-end
-"""
-
 
 def run() -> dict[str, Any]:
     seconds = int(os.environ.get("BENCH_SECONDS", "10"))
     view = lab()
     url = f"{view.lb_url}{PATH}"
     made, _product = shoppers.make(view, SHOPPERS, cards=False)
-    signed_in = _TOKENS_SCRIPT % wrk.lua_strings([s.token for s in made])
-    scripts = {"anonymous": None, "signed_in": signed_in}
-    for script in scripts.values():
-        wrk.run(url, CONNECTIONS, 3, script)  # warm-up: connections, the verdicts
-    samples: dict[str, list[wrk.Load]] = {name: [] for name in scripts}
-    for _ in range(ROUNDS):
-        for name, script in scripts.items():
-            samples[name].append(wrk.run(url, CONNECTIONS, seconds, script))
-    anonymous, shopper = (wrk.median(samples[name]) for name in scripts)
+    runs = {
+        "anonymous": (url, None),
+        "signed_in": (url, wrk.bearer_tokens([s.token for s in made])),
+    }
+    results = wrk.alternate(runs, CONNECTIONS, seconds, ROUNDS)
+    anonymous, shopper = results["anonymous"], results["signed_in"]
     ratio = round(shopper.ok_per_s / anonymous.ok_per_s, 2) if anonymous.ok_per_s else None
     return {
         "P5": {
