@@ -59,6 +59,18 @@ def backend_env(cluster: PgCluster, workdir: Path) -> dict[str, str]:
     }
 
 
+def seeded_database(cluster: PgCluster, workdir: Path) -> dict[str, str]:
+    """Database `bench` migrated and seeded with the demo catalogue; the backend's env."""
+    cluster.create_database("bench")
+    env = backend_env(cluster, workdir)
+    for command in ("migrate_once", "seed_catalogue"):
+        subprocess.run(
+            [sys.executable, "manage.py", command],
+            cwd=BACKEND, env=env, check=True, capture_output=True,
+        )  # fmt: skip
+    return env
+
+
 @contextmanager
 def container(args: list[str]) -> Iterator[str]:
     """`docker run --detach` with `args` (options, image, command); yield its address."""
@@ -123,16 +135,7 @@ def main() -> int:
             print(f"bench-backend: {tool} is missing; run `make setup`", file=sys.stderr)
             return 2
     with running_cluster() as cluster, tempfile.TemporaryDirectory() as workdir:
-        cluster.create_database("bench")
-        env = backend_env(cluster, Path(workdir))
-        for command in ("migrate_once", "seed_catalogue"):
-            subprocess.run(
-                [sys.executable, "manage.py", command],
-                cwd=BACKEND,
-                env=env,
-                check=True,
-                capture_output=True,
-            )
+        env = seeded_database(cluster, Path(workdir))
         with (
             served(args.image, cluster, env, []) as gunicorn_url,
             served(args.image, cluster, env, RUNSERVER) as runserver_url,

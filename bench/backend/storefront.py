@@ -22,7 +22,7 @@ from pathlib import Path
 import wrk
 from pgcluster import running_cluster
 
-from bench import BACKEND, backend_env, container, served, wait_ready
+from bench import BACKEND, container, seeded_database, served, wait_ready
 
 GOAL_RATIO, GOAL_P99_MS = 0.4, 100.0
 _TOKENS = """
@@ -47,13 +47,7 @@ def main() -> int:
     args = parser.parse_args()
     network = f"ecomops-test-storefront-bench-{uuid.uuid4().hex[:8]}"
     with running_cluster() as cluster, tempfile.TemporaryDirectory() as workdir:
-        cluster.create_database("bench")
-        env = backend_env(cluster, Path(workdir))
-        for command in ("migrate_once", "seed_catalogue"):
-            subprocess.run(
-                [sys.executable, "manage.py", command],
-                cwd=BACKEND, env=env, check=True, capture_output=True,
-            )  # fmt: skip
+        env = seeded_database(cluster, Path(workdir))
         shell = subprocess.run(
             [sys.executable, "manage.py", "shell"],
             input=_TOKENS.format(run=uuid.uuid4().hex[:6], count=args.connections),
