@@ -5,11 +5,13 @@
 #                        (reports/backend.xml); fraud/ has its own suite (make test-fraud)
 #   make bench-backend   product list req/s and p99 at 50 clients: gunicorn image vs
 #                        runserver (reports/backend-bench.json); not part of `make test`
+#   make bench-storefront  catalogue reads through the storefront image's nginx, anonymous
+#                        vs signed in, no lab (reports/bench/storefront.json)
 
 BACKEND_IMAGE       := ecommerce-backend:$(IMAGE_TAG)
 BACKEND_PYTHON_BASE ?= ecomops/python
 
-.PHONY: image-backend test-backend bench-backend
+.PHONY: image-backend test-backend bench-backend bench-storefront
 
 image-backend: images ## Build ecommerce-backend:$(IMAGE_TAG) (gunicorn on 8000, non-root)
 	docker build -q -f app/Dockerfile.backend --build-arg PYTHON_IMAGE=$(BACKEND_PYTHON_BASE) \
@@ -25,5 +27,10 @@ bench-backend: venv image-backend ## Product list req/s and p99, gunicorn image 
 	@mkdir -p $(REPORTS)
 	BACKEND_IMAGE=$(BACKEND_IMAGE) $(BIN)/python bench/backend/bench.py \
 	  --out $(REPORTS)/backend-bench.json
+
+bench-storefront: venv image-backend image-frontend ## Catalogue reads via the storefront nginx: anonymous vs signed in
+	@mkdir -p $(REPORTS)/bench
+	PYTHONPATH=$(ROOT)/bench:$(ROOT)/bench/backend:$(ROOT)/app/backend $(BIN)/python \
+	  bench/backend/storefront.py --tag $(IMAGE_TAG) --out $(REPORTS)/bench/storefront.json
 
 TEST_TARGETS += test-backend

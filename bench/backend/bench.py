@@ -11,9 +11,7 @@ Not a test: run `make bench-backend` and read the table (and --out JSON).
 import argparse
 import json
 import os
-import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,56 +21,17 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 BACKEND = Path(__file__).resolve().parents[2] / "app" / "backend"
-sys.path.insert(0, str(BACKEND))
+sys.path[:0] = [str(BACKEND), str(Path(__file__).resolve().parents[1])]
 
+import wrk  # noqa: E402
 from pgcluster import PgCluster, running_cluster  # noqa: E402
 
-_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 # The seed's way of serving, in the same image so both get the same container, Python and
 # CPU share: Django's development server (threaded, no reloader).
 RUNSERVER = ["python", "manage.py", "runserver", "0.0.0.0:8000", "--noreload"]
-
-
-@dataclass(frozen=True)
-class Result:
-    server: str
-    requests_per_s: float
-    p50_ms: float
-    p99_ms: float
-    errors: int
-
-
-def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(value) * _UNITS[unit]
-
-
-def parse_wrk(server: str, output: str) -> Result:
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))
-    if set(latency) != {"50", "99"}:
-        raise RuntimeError(f"unexpected wrk output for {server}:\n{output}")
-    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
-    socket_errors = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
-    )
-    if socket_errors:
-        errors += sum(int(n) for n in socket_errors.groups())
-    return Result(
-        server=server,
-        requests_per_s=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        p50_ms=_ms(latency["50"]),
-        p99_ms=_ms(latency["99"]),
-        errors=errors,
-    )
-
-
-def wrk(url: str, clients: int, duration: int) -> str:
-    command = ["wrk", "-t2", f"-c{clients}", f"-d{duration}s", "--timeout", "10s", "--latency", url]
-    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
 def wait_ready(url: str, timeout: float = 90) -> None:
@@ -100,64 +59,65 @@ def backend_env(cluster: PgCluster, workdir: Path) -> dict[str, str]:
     }
 
 
+def seeded_database(cluster: PgCluster, workdir: Path) -> dict[str, str]:
+    """Database `bench` migrated and seeded with the demo catalogue; the backend's env."""
+    cluster.create_database("bench")
+    env = backend_env(cluster, workdir)
+    for command in ("migrate_once", "seed_catalogue"):
+        subprocess.run(
+            [sys.executable, "manage.py", command],
+            cwd=BACKEND, env=env, check=True, capture_output=True,
+        )  # fmt: skip
+    return env
+
+
 @contextmanager
-def served(
-    image: str, cluster: PgCluster, env: dict[str, str], command: list[str]
-) -> Iterator[str]:
-    """Run the image with `command` (empty: its own gunicorn CMD); yield its base URL."""
+def container(args: list[str]) -> Iterator[str]:
+    """`docker run --detach` with `args` (options, image, command); yield its address."""
     name = f"ecomops-test-backend-bench-{uuid.uuid4().hex[:8]}"
-    passed = ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DB_PORT", "DB_USER", "DB_NAME"]
-    run = ["docker", "run", "--detach", "--name", name, "-v", f"{cluster.socket_dir}:/run/pg"]
-    for key in passed:
-        run += ["--env", f"{key}={env[key]}"]
-    run += ["--env", "DB_HOST=/run/pg", "--env", "LOG_LEVEL=WARNING", image, *command]
-    subprocess.run(run, check=True, capture_output=True)
+    subprocess.run(
+        ["docker", "run", "--detach", "--name", name, *args], check=True, capture_output=True
+    )
     try:
-        address = subprocess.run(
-            [
-                "docker",
-                "inspect",
-                "-f",
-                "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
-                name,
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
+        inspect = [
+            "docker",
+            "inspect",
+            "-f",
+            "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+        ]
         # The bridge address, not a published port: docker-proxy would add its own latency.
-        yield f"http://{address}:8000"
+        yield subprocess.run(
+            [*inspect, name], check=True, capture_output=True, text=True
+        ).stdout.strip()
     finally:
         subprocess.run(["docker", "rm", "--force", name], check=False, capture_output=True)
 
 
-def median_result(server: str, samples: list[Result]) -> Result:
-    return Result(
-        server=server,
-        requests_per_s=statistics.median(r.requests_per_s for r in samples),
-        p50_ms=statistics.median(r.p50_ms for r in samples),
-        p99_ms=statistics.median(r.p99_ms for r in samples),
-        errors=sum(r.errors for r in samples),
-    )
+@contextmanager
+def served(
+    image: str,
+    cluster: PgCluster,
+    env: dict[str, str],
+    command: list[str],
+    options: tuple[str, ...] = (),
+) -> Iterator[str]:
+    """Run the image with `command` (empty: its own gunicorn CMD); yield its base URL."""
+    passed = ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DB_PORT", "DB_USER", "DB_NAME"]
+    run = [*options, "-v", f"{cluster.socket_dir}:/run/pg"]
+    for key in passed:
+        run += ["--env", f"{key}={env[key]}"]
+    run += ["--env", "DB_HOST=/run/pg", "--env", "LOG_LEVEL=WARNING", image, *command]
+    with container(run) as address:
+        yield f"http://{address}:8000"
 
 
-def compare(servers: dict[str, str], clients: int, duration: int, rounds: int) -> list[Result]:
-    """Alternate the servers round by round, so load from other jobs hits both alike."""
-    url = "{}/api/products"
+def compare(
+    servers: dict[str, str], clients: int, duration: int, rounds: int
+) -> dict[str, wrk.Load]:
     for base in servers.values():
         wait_ready(f"{base}/readyz")
-        wrk(url.format(base), clients, 3)  # warm-up: connections, caches, lazy imports
-    samples: dict[str, list[Result]] = {name: [] for name in servers}
-    for round_no in range(1, rounds + 1):
-        for name, base in servers.items():
-            result = parse_wrk(name, wrk(url.format(base), clients, duration))
-            samples[name].append(result)
-            print(
-                f"round {round_no} {name}: {result.requests_per_s:.0f} req/s, "
-                f"p99 {result.p99_ms:.1f} ms (load {os.getloadavg()[0]:.1f})",
-                flush=True,
-            )
-    return [median_result(name, runs) for name, runs in samples.items()]
+    runs = {name: (f"{base}/api/products", None) for name, base in servers.items()}
+    return wrk.alternate(runs, clients, duration, rounds)
 
 
 def main() -> int:
@@ -175,22 +135,14 @@ def main() -> int:
             print(f"bench-backend: {tool} is missing; run `make setup`", file=sys.stderr)
             return 2
     with running_cluster() as cluster, tempfile.TemporaryDirectory() as workdir:
-        cluster.create_database("bench")
-        env = backend_env(cluster, Path(workdir))
-        for command in ("migrate_once", "seed_catalogue"):
-            subprocess.run(
-                [sys.executable, "manage.py", command],
-                cwd=BACKEND,
-                env=env,
-                check=True,
-                capture_output=True,
-            )
+        env = seeded_database(cluster, Path(workdir))
         with (
             served(args.image, cluster, env, []) as gunicorn_url,
             served(args.image, cluster, env, RUNSERVER) as runserver_url,
         ):
             servers = {"gunicorn (image)": gunicorn_url, "runserver (same image)": runserver_url}
-            gunicorn, dev_server = compare(servers, args.clients, args.duration, args.rounds)
+            results = compare(servers, args.clients, args.duration, args.rounds)
+    gunicorn, dev_server = results.values()
     summary = {
         "clients": args.clients,
         "duration_s": args.duration,
@@ -199,7 +151,7 @@ def main() -> int:
         "cpus": os.cpu_count(),
         # Other jobs share this machine; a high load average makes both figures lower.
         "load_average_1m_at_end": round(os.getloadavg()[0], 2),
-        "results": [asdict(gunicorn), asdict(dev_server)],
+        "results": [{"server": name, **r.as_dict()} for name, r in results.items()],
         "throughput_ratio": round(gunicorn.requests_per_s / dev_server.requests_per_s, 2),
         "p99_ratio": round(dev_server.p99_ms / gunicorn.p99_ms, 2),
     }

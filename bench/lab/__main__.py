@@ -1,4 +1,4 @@
-"""`make bench`: P1-P4 of the lab issue, as JSON and a PNG chart under reports/bench/.
+"""`make bench`: P1-P6 of the lab issues, as JSON and a PNG chart under reports/bench/.
 
 Run as `python bench/lab --out reports/bench [--only P1,P4]` with the lab up and
 deployed and its secrets in the environment (mk/lab.mk does all of that).
@@ -18,10 +18,14 @@ import chart
 import p1_ansible_cfg
 import p2_scale
 import p4_throughput
+import p5_signed_in
+import p6_checkout
 
 BENCHES = {
     "P1": p1_ansible_cfg.run,
     "P4": p4_throughput.run,
+    "P5": p5_signed_in.run,
+    "P6": p6_checkout.run,
     # Last: P2 and P3 rebuild the hosts, P3 being P2's first converge with 2 hosts.
     "P2P3": p2_scale.run,
 }

@@ -75,6 +75,18 @@ class LabView:
             check=check,
         )
 
+    def django_shell(self, host: str, script: str, timeout: float = 120) -> str:
+        """Runs a Python script in the backend's `manage.py shell` on `host`; returns its output.
+
+        Sent on stdin: nothing in the script (passwords) appears on a command line of the host.
+        """
+        run = subprocess.run(
+            ["ssh", "-F", str(self.lab.ssh_config), host,
+             "sudo docker exec -i ecommerce-backend python manage.py shell"],
+            input=script, text=True, check=True, capture_output=True, timeout=timeout,
+        )  # fmt: skip
+        return run.stdout
+
     def haproxy(self, command: str) -> str:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(5)

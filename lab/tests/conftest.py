@@ -75,19 +75,6 @@ def sudo_docker(view: LabView, host: str, args: str, **kwargs: object) -> str:
     return view.ssh(host, f"sudo docker {args}", **kwargs).stdout  # type: ignore[arg-type]
 
 
-def django_shell(view: LabView, host: str, script: str) -> str:
-    """Runs a Python script in the backend's `manage.py shell` on `host`; returns its output.
-
-    Sent on stdin: nothing in the script (passwords) appears on a command line of the host.
-    """
-    run = subprocess.run(
-        ["ssh", "-F", str(view.lab.ssh_config), host,
-         "sudo docker exec -i ecommerce-backend python manage.py shell"],
-        input=script, text=True, check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
-    return run.stdout
-
-
 def make_staff_account(view: LabView, host: str) -> tuple[str, str]:
     """A new superuser of the deployed shop (e-mail, password), made on `host`'s backend."""
     email, password = f"e2e-staff-{secrets.token_hex(4)}@example.com", secrets.token_urlsafe(16)
@@ -101,5 +88,5 @@ user.is_staff = user.is_superuser = True
 user.set_password({password!r})
 user.save()
 """
-    django_shell(view, host, script)
+    view.django_shell(host, script)
     return email, password

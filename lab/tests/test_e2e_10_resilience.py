@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from conftest import django_shell
 from ecomops.waiting import wait_for
 from ecomops_lab.plan import PREFIX
 from ecomops_lab.probe import LabView, Load, http_get, http_request
@@ -164,7 +163,7 @@ print("STATE", json.dumps({{
     ],
 }}))
 """
-    out = django_shell(view, view.app_servers[0]["name"], script)
+    out = view.django_shell(view.app_servers[0]["name"], script)
     return json.loads(out.split("STATE ", 1)[1])
 
 
@@ -175,7 +174,7 @@ print("ID", Product.objects.create(
     name="E2E outage {secrets.token_hex(3)}", description="e2e", price="3.00", stock={stock}
 ).pk)
 """
-    return int(django_shell(view, view.app_servers[0]["name"], script).split("ID ", 1)[1])
+    return int(view.django_shell(view.app_servers[0]["name"], script).split("ID ", 1)[1])
 
 
 def ready(view: LabView) -> bool:

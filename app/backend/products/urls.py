@@ -1,7 +1,12 @@
+from django.urls import path
+
 from config.routers import OptionalSlashRouter
 from products import views
 
 router = OptionalSlashRouter()
 router.register("products", views.ProductViewSet, basename="product")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("catalogue/audience", views.CatalogueAudienceView.as_view(), name="catalogue-audience"),
+    *router.urls,
+]

@@ -41,17 +41,29 @@ async function eventually(what, check, timeoutMs = 30_000) {
   }
 }
 
-// Answers every request with what it received, as JSON.
+// Answers every request with what it received, as JSON. As the catalogue
+// audience endpoint it calls "Bearer shopper" public and anything else
+// private, and counts how often it was asked (GET /api/audience-asks).
 const ECHO_SERVER = `
 import json, http.server, time
+asks = {}
 class Echo(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
+        authorization = self.headers.get("Authorization")
+        audience = None
+        if self.path == "/api/catalogue/audience":
+            key = f"{authorization} {self.headers.get('Cookie')}"
+            asks[key] = asks.get(key, 0) + 1
+            audience = "public" if authorization == "Bearer shopper" else "private"
         body = json.dumps({"path": self.path, "host": self.headers.get("Host"),
-                           "answer": time.monotonic_ns(),
+                           "answer": time.monotonic_ns(), "asks": asks,
+                           "authorization": authorization, "cookie": self.headers.get("Cookie"),
                            "proto": self.headers.get("X-Forwarded-Proto"),
                            "forwarded_for": self.headers.get("X-Forwarded-For")}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
+        if audience:
+            self.send_header("X-Catalogue-Audience", audience)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -171,6 +183,30 @@ describe('frontend image', () => {
     // nginx counts whole seconds: a one-second answer is gone after at most three.
     await sleep(3000);
     assert.notEqual((await get('/api/products?page=7')).answer, first.answer, 'answers expire');
+  });
+
+  it("answers a signed-in shopper from the anonymous cache entries, staff never", async () => {
+    const read = async (authorization) => {
+      const response = await fetch(`${base}/api/products?page=9`, authorization ? { headers: { Authorization: authorization } } : {});
+      assert.equal(response.status, 200);
+      return { cache: response.headers.get('x-cache-status'), ...(await response.json()) };
+    };
+    const shopper = await read('Bearer shopper');
+    assert.equal(shopper.cache, 'MISS');
+    assert.equal(shopper.authorization, null, "a shopper's read reaches the backend as an anonymous one");
+    const anonymous = await read();
+    assert.equal(anonymous.cache, 'HIT');
+    assert.equal(anonymous.answer, shopper.answer, 'shoppers and anonymous visitors share the entries');
+    assert.equal((await read('Bearer shopper')).answer, shopper.answer);
+    const staff = await read('Bearer staff');
+    assert.equal(staff.cache, 'BYPASS', 'staff see their own changes at once');
+    assert.equal(staff.authorization, 'Bearer staff', 'the backend sees who staff are');
+    assert.notEqual(staff.answer, shopper.answer);
+    assert.notEqual((await read('Bearer staff')).answer, staff.answer, 'a staff answer is never kept');
+    const { asks } = await (await fetch(`${base}/api/audience-asks`)).json();
+    assert.equal(asks['Bearer shopper None'], 1, 'the verdict is asked once per token, then kept');
+    assert.equal(asks['Bearer staff None'], 1);
+    assert.equal(asks['None None'], undefined, 'anonymous reads never ask');
   });
 
   it('serves client-side routes with the app and never caches index.html', async () => {

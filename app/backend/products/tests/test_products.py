@@ -161,3 +161,29 @@ def test_image_urls_are_site_relative(anon_client, staff_client):
     image = anon_client.get("/api/products").json()["results"][0]["image"]
     assert image.startswith("/media/products/")
     assert anon_client.get(image).status_code == 200
+
+
+def _audience(client) -> tuple[int, str | None, object]:
+    response = client.get("/api/catalogue/audience")
+    return response.status_code, response.get("X-Catalogue-Audience"), response.json()
+
+
+def test_shoppers_share_the_public_catalogue_and_staff_get_their_own(
+    anon_client, user_client, staff_client, make_product
+):
+    make_product("Lamp")
+    assert _audience(anon_client) == (200, "public", {"audience": "public"})
+    assert _audience(user_client)[:2] == (200, "public")
+    assert _audience(staff_client)[:2] == (200, "private")
+    # What "public" promises nginx: the signed-in shopper's answer is the anonymous one.
+    assert user_client.get("/api/products").json() == anon_client.get("/api/products").json()
+
+
+def test_rejected_credentials_are_private_so_the_catalogue_answers_their_401(client_for, make_user):
+    forged = client_for()
+    forged.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+    assert _audience(forged)[:2] == (200, "private")
+    assert forged.get("/api/products").status_code == 401
+    inactive = client_for(make_user("gone@example.com", is_active=False))
+    assert _audience(inactive)[:2] == (200, "private")
+    assert inactive.get("/api/products").status_code == 401
