@@ -37,6 +37,17 @@ class NoActiveModelError(LookupError):
         )
 
 
+KINDS: dict[str, type[VersionedArtifact]] = {m.kind: m for m in (ModelVersion, ClassifierVersion)}
+
+
+def model_of_kind(kind: str) -> type[VersionedArtifact]:
+    """The versions' model of `kind` (autoencoder, logistic); LookupError names the kinds."""
+    try:
+        return KINDS[kind]
+    except KeyError:
+        raise LookupError(f"no model kind {kind!r}: choose one of {', '.join(KINDS)}") from None
+
+
 def serialise_model_changes() -> None:
     """Within a transaction: one model change at a time across every host (version numbers
     and the active flag), released at commit."""
