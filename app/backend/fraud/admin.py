@@ -56,7 +56,9 @@ class ModelVersionAdmin(admin.ModelAdmin):
             self.message_user(request, "Select exactly one version.", messages.ERROR)
             return
         version = registry.activate_version(queryset.get())
-        self.message_user(request, f"{version.kind.capitalize()} v{version.version} is now active.")
+        self.message_user(
+            request, f"{version.label.capitalize()} v{version.version} is now active."
+        )
 
 
 @admin.register(TransactionScore)
@@ -156,7 +158,7 @@ class TransactionScoreAdmin(admin.ModelAdmin):
         except LookupError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"Rolled back: {version.kind} v{version.version} is active.")
+            messages.success(request, f"Rolled back: {version.label} v{version.version} is active.")
         return HttpResponseRedirect(reverse("admin:app_list", args=("fraud",)))
 
 

@@ -26,7 +26,8 @@ class VersionedArtifact(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     activated_at = models.DateTimeField(null=True, blank=True)
 
-    kind: ClassVar[str]
+    kind: ClassVar[str]  # the registry's name for the kind
+    label: ClassVar[str]  # what messages call it
 
     class Meta:
         abstract = True
@@ -39,6 +40,7 @@ class ModelVersion(VersionedArtifact):
     """A trained autoencoder (fraud.ml.detector): it decides checkouts."""
 
     kind = "autoencoder"
+    label = "model"
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-version"]
@@ -59,6 +61,7 @@ class ClassifierVersion(VersionedArtifact):
     autoencoders it knows (the migration only creates a table: expand, never contract)."""
 
     kind = "logistic"
+    label = "logistic regression"
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-version"]

@@ -152,7 +152,7 @@ def rollback(model: type[VersionedArtifact] = ModelVersion) -> VersionedArtifact
         )
         if previous is None:
             raise LookupError(
-                f"{model.kind} v{active.version} is the oldest: there is nothing to roll back to."
+                f"{model.label} v{active.version} is the oldest: there is nothing to roll back to."
             )
         return activate_version(previous)
 

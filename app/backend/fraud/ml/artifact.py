@@ -38,5 +38,5 @@ def unpack(blob: bytes, kind: str) -> tuple[dict[str, NDArray[np.float64]], dict
         )
     found = meta.get("kind", DEFAULT_KIND)
     if found != kind:
-        raise ValueError(f"the artifact holds a {found} model, not a {kind} one")
+        raise ValueError(f"the artifact holds a model of kind {found!r}, not {kind!r}")
     return arrays, meta

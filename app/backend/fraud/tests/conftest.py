@@ -2,6 +2,7 @@
 
 import pytest
 
+from fraud.ml.classifier import train_classifier
 from fraud.ml.detector import train
 from fraud.ml.signals import signal_rows
 from fraud.ml.synthetic import card_transactions
@@ -32,3 +33,31 @@ def register_model(db, trained_signals):
 @pytest.fixture
 def active_model(register_model):
     return register_model()
+
+
+@pytest.fixture(scope="session")
+def trained_classifier():
+    """The logistic regression on the same labelled SYNTHETIC stream the bootstrap uses."""
+    data = card_transactions(n_users=120)
+    rows = signal_rows(t.tx for t in data)
+    return train_classifier(rows, [t.label for t in data])
+
+
+@pytest.fixture
+def register_classifier(db, trained_classifier):
+    from fraud.registry import register_classifier
+
+    def make(*, threshold: float | None = None, activate: bool = True, source: str = "test"):
+        if threshold is not None:
+            trained_classifier.classifier.threshold = threshold
+        try:
+            return register_classifier(trained_classifier, source, activate=activate)
+        finally:
+            trained_classifier.classifier.threshold = trained_classifier.report["threshold"]
+
+    return make
+
+
+@pytest.fixture
+def active_classifier(register_classifier):
+    return register_classifier()

@@ -12,10 +12,10 @@ from fraud.models import VersionedArtifact
 UNCHANGED = "fraud_bootstrap: a model is already active, nothing trained"
 
 
-def _trained(name: str, v: VersionedArtifact) -> str:
+def _trained(v: VersionedArtifact) -> str:
     auc = v.report["validation"]["roc_auc"]
     return (
-        f"fraud_bootstrap: trained and activated {name} v{v.version} ({v.feature_set}) on "
+        f"fraud_bootstrap: trained and activated {v.label} v{v.version} ({v.feature_set}) on "
         f"{v.report['rows_used']} rows: threshold {v.threshold:.4f}, held-out ROC-AUC {auc:.3f}"
     )
 
@@ -40,11 +40,10 @@ class Command(BaseCommand):
         if not (outcome.trained or outcome.classifier_trained):
             self.stdout.write(f"{UNCHANGED} (v{v.version}, {v.source}; logistic v{c.version})")
             return
-        for name, version, trained in (
-            ("model", v, outcome.trained),
-            ("logistic regression", c, outcome.classifier_trained),
-        ):
+        for version, trained in ((v, outcome.trained), (c, outcome.classifier_trained)):
             if trained:
-                self.stdout.write(_trained(name, version))
+                self.stdout.write(_trained(version))
             else:
-                self.stdout.write(f"fraud_bootstrap: {name} v{version.version} kept as active")
+                self.stdout.write(
+                    f"fraud_bootstrap: {version.label} v{version.version} kept active"
+                )
