@@ -194,6 +194,9 @@ class RollbackView(APIView):
         """?kind=logistic rolls the logistic regression back; otherwise the autoencoder."""
         try:
             model = registry.model_of_kind(request.query_params.get("kind", ModelVersion.kind))
+        except LookupError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        try:
             version = registry.rollback(model)
         except LookupError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
