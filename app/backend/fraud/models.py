@@ -4,6 +4,14 @@ from django.conf import settings
 from django.db import models
 
 
+def one_active(name: str) -> list[models.BaseConstraint]:
+    """The database itself guarantees a single active version of a kind, whatever races
+    happen."""
+    return [
+        models.UniqueConstraint(fields=["is_active"], condition=models.Q(is_active=True), name=name)
+    ]
+
+
 class VersionedArtifact(models.Model):
     """A trained model of one kind, versioned. Artifacts live in the database (a few kB each,
     the .npz format of fraud.ml.artifact), so activating a version or rolling back is one
@@ -44,14 +52,7 @@ class ModelVersion(VersionedArtifact):
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-version"]
-        constraints: ClassVar[list[models.BaseConstraint]] = [
-            # The database itself guarantees a single active model, whatever races happen.
-            models.UniqueConstraint(
-                fields=["is_active"],
-                condition=models.Q(is_active=True),
-                name="fraud_one_active_model",
-            ),
-        ]
+        constraints: ClassVar[list[models.BaseConstraint]] = one_active("fraud_one_active_model")
 
 
 class ClassifierVersion(VersionedArtifact):
@@ -65,13 +66,9 @@ class ClassifierVersion(VersionedArtifact):
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-version"]
-        constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(
-                fields=["is_active"],
-                condition=models.Q(is_active=True),
-                name="fraud_one_active_classifier",
-            ),
-        ]
+        constraints: ClassVar[list[models.BaseConstraint]] = one_active(
+            "fraud_one_active_classifier"
+        )
 
 
 class TransactionScore(models.Model):

@@ -57,10 +57,8 @@ def serialise_model_changes() -> None:
 
 def _register(
     model: type[Version],
-    artifact: bytes,
-    threshold: float,
+    trained: Detector | Classifier,
     report: dict[str, object],
-    feature_set: str,
     source: str,
     *,
     activate: bool,
@@ -71,9 +69,9 @@ def _register(
         latest = model.objects.order_by("-version").first()
         version = model.objects.create(
             version=(latest.version + 1) if latest else 1,
-            feature_set=feature_set,
-            artifact=artifact,
-            threshold=threshold,
+            feature_set=trained.feature_set,
+            artifact=trained.to_bytes(),
+            threshold=trained.threshold,
             report=report,
             source=source[:200],
             created_by=user if getattr(user, "pk", None) else None,
@@ -95,32 +93,16 @@ def _register(
 def register(
     result: TrainResult, source: str, *, activate: bool, user: object = None
 ) -> ModelVersion:
-    detector = result.detector
     return _register(
-        ModelVersion,
-        detector.to_bytes(),
-        detector.threshold,
-        result.report,
-        detector.feature_set,
-        source,
-        activate=activate,
-        user=user,
+        ModelVersion, result.detector, result.report, source, activate=activate, user=user
     )
 
 
 def register_classifier(
     result: ClassifierResult, source: str, *, activate: bool, user: object = None
 ) -> ClassifierVersion:
-    classifier = result.classifier
     return _register(
-        ClassifierVersion,
-        classifier.to_bytes(),
-        classifier.threshold,
-        result.report,
-        classifier.feature_set,
-        source,
-        activate=activate,
-        user=user,
+        ClassifierVersion, result.classifier, result.report, source, activate=activate, user=user
     )
 
 

@@ -15,19 +15,26 @@ def trained_signals():
     return train(rows, "signals", epochs=10)
 
 
+def _registering(register, result, trained):
+    """make(threshold=, activate=, source=) registers `result`; a threshold given is the
+    version's own (the session's trained model gets its threshold back)."""
+
+    def make(*, threshold: float | None = None, activate: bool = True, source: str = "test"):
+        if threshold is not None:
+            trained.threshold = threshold
+        try:
+            return register(result, source, activate=activate)
+        finally:
+            trained.threshold = result.report["threshold"]
+
+    return make
+
+
 @pytest.fixture
 def register_model(db, trained_signals):
     from fraud.registry import register
 
-    def make(*, threshold: float | None = None, activate: bool = True, source: str = "test"):
-        if threshold is not None:
-            trained_signals.detector.threshold = threshold
-        try:
-            return register(trained_signals, source, activate=activate)
-        finally:
-            trained_signals.detector.threshold = trained_signals.report["threshold"]
-
-    return make
+    return _registering(register, trained_signals, trained_signals.detector)
 
 
 @pytest.fixture
@@ -47,15 +54,7 @@ def trained_classifier():
 def register_classifier(db, trained_classifier):
     from fraud.registry import register_classifier
 
-    def make(*, threshold: float | None = None, activate: bool = True, source: str = "test"):
-        if threshold is not None:
-            trained_classifier.classifier.threshold = threshold
-        try:
-            return register_classifier(trained_classifier, source, activate=activate)
-        finally:
-            trained_classifier.classifier.threshold = trained_classifier.report["threshold"]
-
-    return make
+    return _registering(register_classifier, trained_classifier, trained_classifier.classifier)
 
 
 @pytest.fixture
