@@ -109,8 +109,10 @@ def test_retraining_on_the_shops_orders(buy, active_model):
 
 
 def test_the_logistic_regressions_probability_is_recorded_beside_the_decision(
-    buy, active_model, active_classifier
+    buy, active_model, active_classifier, staff_user
 ):
+    from django.test import Client
+
     from fraud.registry import active_classifier as loaded_classifier
 
     score = Order.objects.get(pk=buy().json()["id"]).fraud_score
@@ -119,6 +121,11 @@ def test_the_logistic_regressions_probability_is_recorded_beside_the_decision(
     assert score.classifier_version == active_classifier
     assert score.fraud_probability == pytest.approx(expected, rel=1e-12)
     assert score.model_version == active_model
+    admin = Client()
+    admin.force_login(staff_user)
+    page = admin.get(f"/admin/orders/order/{score.order_id}/change/").content.decode()
+    shown = f"fraud probability {score.fraud_probability:.3f} (logistic regression v1)"
+    assert f"model v{active_model.version}): normal; {shown}" in page
 
 
 def test_the_logistic_regression_does_not_decide(buy, register_model, register_classifier):
