@@ -313,3 +313,23 @@ def test_checkout_through_the_service_records_the_probability(
     assert score.fraud_probability == pytest.approx(expected["fraud_probability"], rel=1e-12)
     assert expected["is_fraud"] is True
     assert not score.is_anomaly and order.status == Order.Status.PAID  # it does not decide
+
+
+def test_a_missing_classifier_table_leaves_the_autoencoder_served(fraud_api, active_model):
+    """A fraud API newer than the schema (the regression's migration not applied yet)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE fraud_classifierversion RENAME TO fraud_classifier_away")
+    try:
+        wait_until(
+            lambda: 'kind="logistic",result="error"' in fraud_api.request("GET", "/metrics").text,
+            10,
+            "the service to report the regression's table as not checked",
+        )
+        assert serving(fraud_api, active_model.version)()
+        answer = fraud_api.request("POST", "/score", {"features": NORMAL}).json()
+        assert answer["logistic"] is None and answer["score"] is not None
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE fraud_classifier_away RENAME TO fraud_classifierversion")

@@ -1,6 +1,7 @@
 """The served logistic regression: what it learns from labelled signal rows, and its artifact."""
 
 import io
+import json
 
 import numpy as np
 import pytest
@@ -89,3 +90,18 @@ def test_training_needs_both_classes(labelled):
     _, rows, _ = labelled
     with pytest.raises(InvalidRowsError, match="at least 4 of each class"):
         train_classifier(rows, [0] * len(rows))
+
+
+def test_autoencoder_artifacts_written_before_kinds_still_load(trained_signals):
+    """Versions already in a shop's database have no kind in their header."""
+    detector = trained_signals.detector
+    with np.load(io.BytesIO(detector.to_bytes()), allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files if name != "meta"}
+        meta = json.loads(str(data["meta"]))
+    del meta["kind"]
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays, meta=np.array(json.dumps(meta)))
+    restored = Detector.from_bytes(buffer.getvalue())
+    assert np.array_equal(restored.errors([NORMAL, ODD]), detector.errors([NORMAL, ODD]))
+    with pytest.raises(ValueError, match="kind 'autoencoder', not 'logistic'"):
+        Classifier.from_bytes(buffer.getvalue())
