@@ -19,7 +19,7 @@ from fraud import registry, services
 from fraud.data import signal_rows_from_database
 from fraud.ml.detector import InvalidRowsError
 from fraud.ml.plots import histogram_layout, histogram_png
-from fraud.models import ModelVersion, TransactionScore
+from fraud.models import ClassifierVersion, ModelVersion, TransactionScore, VersionedArtifact
 
 
 class UploadForm(forms.Form):
@@ -28,8 +28,10 @@ class UploadForm(forms.Form):
     activate = forms.BooleanField(required=False, initial=True)
 
 
-@admin.register(ModelVersion)
+@admin.register(ModelVersion, ClassifierVersion)
 class ModelVersionAdmin(admin.ModelAdmin):
+    """Autoencoders and logistic regressions alike: read-only, activated one per kind."""
+
     list_display = ("version", "feature_set", "threshold", "is_active", "source", "created_at")
     readonly_fields = (
         "version",
@@ -49,12 +51,14 @@ class ModelVersionAdmin(admin.ModelAdmin):
         return False  # versions come from training, never from a hand-filled form
 
     @admin.action(description="Activate the selected version", permissions=["change"])
-    def activate(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
+    def activate(self, request: HttpRequest, queryset: QuerySet[VersionedArtifact]) -> None:
         if queryset.count() != 1:
             self.message_user(request, "Select exactly one version.", messages.ERROR)
             return
         version = registry.activate_version(queryset.get())
-        self.message_user(request, f"Model v{version.version} is now active.")
+        self.message_user(
+            request, f"{version.label.capitalize()} v{version.version} is now active."
+        )
 
 
 @admin.register(TransactionScore)
@@ -66,6 +70,7 @@ class TransactionScoreAdmin(admin.ModelAdmin):
         "amount",
         "score",
         "is_anomaly",
+        "fraud_probability",
         "action",
         "acknowledged",
     )
@@ -145,13 +150,15 @@ class TransactionScoreAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:app_list", args=("fraud",)))
 
     def rollback(self, request: HttpRequest) -> HttpResponse:
+        """POST kind=logistic rolls the logistic regression back; otherwise the autoencoder."""
         self._require(request, "fraud.change_modelversion")
         try:
-            version = registry.rollback()
+            model = registry.model_of_kind(request.POST.get("kind", ModelVersion.kind))
+            version = registry.rollback(model)
         except LookupError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"Rolled back: model v{version.version} is active.")
+            messages.success(request, f"Rolled back: {version.label} v{version.version} is active.")
         return HttpResponseRedirect(reverse("admin:app_list", args=("fraud",)))
 
 
@@ -171,6 +178,7 @@ def dashboard_context(request: Any) -> dict[str, Any]:
         ),
         "flagged": services.flagged()[:50],
         "versions": ModelVersion.objects.defer("artifact")[:10],
+        "classifier_versions": ClassifierVersion.objects.defer("artifact")[:10],
         "upload_form": UploadForm(),
         "can_manage": request.user.has_perm("fraud.change_modelversion"),
     }

@@ -4,9 +4,18 @@ from django.conf import settings
 from django.db import models
 
 
-class ModelVersion(models.Model):
-    """A trained detector. Artifacts live in the database (a few kB each), so activating a
-    version or rolling back is one transaction on every host at once, with no shared volume."""
+def one_active(name: str) -> list[models.BaseConstraint]:
+    """The database itself guarantees a single active version of a kind, whatever races
+    happen."""
+    return [
+        models.UniqueConstraint(fields=["is_active"], condition=models.Q(is_active=True), name=name)
+    ]
+
+
+class VersionedArtifact(models.Model):
+    """A trained model of one kind, versioned. Artifacts live in the database (a few kB each,
+    the .npz format of fraud.ml.artifact), so activating a version or rolling back is one
+    transaction on every host at once, with no shared volume."""
 
     class FeatureSet(models.TextChoices):
         SEED = "seed", "seed (the original's six columns)"
@@ -25,19 +34,41 @@ class ModelVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     activated_at = models.DateTimeField(null=True, blank=True)
 
+    kind: ClassVar[str]  # the registry's name for the kind
+    label: ClassVar[str]  # what messages call it
+
     class Meta:
-        ordering: ClassVar[list[str]] = ["-version"]
-        constraints: ClassVar[list[models.BaseConstraint]] = [
-            # The database itself guarantees a single active model, whatever races happen.
-            models.UniqueConstraint(
-                fields=["is_active"],
-                condition=models.Q(is_active=True),
-                name="fraud_one_active_model",
-            ),
-        ]
+        abstract = True
 
     def __str__(self) -> str:
         return f"v{self.version} ({self.feature_set}{', active' if self.is_active else ''})"
+
+
+class ModelVersion(VersionedArtifact):
+    """A trained autoencoder (fraud.ml.detector): it decides checkouts."""
+
+    kind = "autoencoder"
+    label = "model"
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-version"]
+        constraints: ClassVar[list[models.BaseConstraint]] = one_active("fraud_one_active_model")
+
+
+class ClassifierVersion(VersionedArtifact):
+    """A trained logistic regression (fraud.ml.classifier): its probability is recorded.
+
+    Its own table, so code that predates it keeps reading `fraud_modelversion` as the
+    autoencoders it knows (the migration only creates a table: expand, never contract)."""
+
+    kind = "logistic"
+    label = "logistic regression"
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-version"]
+        constraints: ClassVar[list[models.BaseConstraint]] = one_active(
+            "fraud_one_active_classifier"
+        )
 
 
 class TransactionScore(models.Model):
@@ -66,6 +97,12 @@ class TransactionScore(models.Model):
     score = models.FloatField(null=True, blank=True)
     threshold = models.FloatField(null=True, blank=True)
     is_anomaly = models.BooleanField()
+    # The logistic regression's view, recorded beside the autoencoder's decision; empty
+    # when no classifier was active (or for rows scored before it existed).
+    classifier_version = models.ForeignKey(
+        ClassifierVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="scores"
+    )
+    fraud_probability = models.FloatField(null=True, blank=True)
     action = models.CharField(max_length=10, choices=Action.choices, default=Action.NONE)
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     succeeded = models.BooleanField(null=True)

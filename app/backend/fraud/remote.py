@@ -24,6 +24,9 @@ class RemoteScore:
     is_anomaly: bool
     model_version: int
     feature_set: str
+    # The logistic regression's answer; None when the service has no active classifier.
+    fraud_probability: float | None = None
+    classifier_version: int | None = None
 
 
 def _call(method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -47,12 +50,16 @@ def _call(method: str, path: str, body: dict[str, Any] | None = None) -> dict[st
 def score(features: dict[str, float]) -> RemoteScore:
     answer = _call("POST", "/score", {"features": features})
     try:
+        logistic = answer.get("logistic")
+        probability = answer.get("fraud_probability")
         return RemoteScore(
             score=float(answer["score"]),
             threshold=float(answer["threshold"]),
             is_anomaly=bool(answer["is_anomaly"]),
             model_version=int(answer["model_version"]),
             feature_set=str(answer["feature_set"]),
+            fraud_probability=None if probability is None else float(probability),
+            classifier_version=int(logistic["model_version"]) if logistic else None,
         )
     except (KeyError, TypeError, ValueError) as error:
         raise FraudApiUnavailableError(f"unexpected answer from the fraud API: {answer}") from error

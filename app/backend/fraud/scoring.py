@@ -11,8 +11,8 @@ from prometheus_client import Counter
 
 from fraud import conf, remote
 from fraud.ml.signals import Context, Transaction, signal_vector
-from fraud.models import ModelVersion, TransactionScore
-from fraud.registry import active_detector
+from fraud.models import ClassifierVersion, ModelVersion, TransactionScore
+from fraud.registry import active_classifier, active_detector
 from payments.models import Card, Payment
 from payments.signals import ChargeRefusedError
 
@@ -126,12 +126,15 @@ def record_alert(score: TransactionScore) -> None:
 
 @dataclass(frozen=True)
 class Verdict:
-    """A model's answer for one transaction, wherever the model ran."""
+    """The models' answer for one transaction, wherever they ran. The autoencoder decides
+    (`anomalous`); the logistic regression's probability is recorded beside it."""
 
     version: ModelVersion | None
     score: float
     threshold: float
     anomalous: bool
+    classifier: ClassifierVersion | None = None
+    fraud_probability: float | None = None
 
 
 def _local_verdict(order: Any, features: dict[str, float]) -> Verdict | None:
@@ -149,14 +152,36 @@ def _local_verdict(order: Any, features: dict[str, float]) -> Verdict | None:
         )
         return None
     error = float(detector.errors([features])[0])
-    return Verdict(version, error, detector.threshold, error > detector.threshold)
+    try:
+        classifier, model = active_classifier()
+    except LookupError:
+        classifier, probability = None, None
+    else:
+        probability = float(model.probabilities([features])[0])
+    return Verdict(
+        version, error, detector.threshold, error > detector.threshold, classifier, probability
+    )
 
 
 def _remote_verdict(features: dict[str, float]) -> Verdict:
     """Scored by the fraud API; raises FraudApiUnavailableError when it cannot answer."""
     answer = remote.score(features)
     version = ModelVersion.objects.defer("artifact").filter(version=answer.model_version).first()
-    return Verdict(version, answer.score, answer.threshold, answer.is_anomaly)
+    classifier = None
+    if answer.classifier_version is not None:
+        classifier = (
+            ClassifierVersion.objects.defer("artifact")
+            .filter(version=answer.classifier_version)
+            .first()
+        )
+    return Verdict(
+        version,
+        answer.score,
+        answer.threshold,
+        answer.is_anomaly,
+        classifier,
+        answer.fraud_probability,
+    )
 
 
 def _card_summary(card: Any) -> dict[str, str]:
@@ -184,6 +209,8 @@ def _flag_unscored(
             "score": None,
             "threshold": None,
             "is_anomaly": False,
+            "classifier_version": None,
+            "fraud_probability": None,
             "action": TransactionScore.Action.REVIEW,
             "amount": order.total,
             "succeeded": succeeded,
@@ -234,6 +261,8 @@ def score_checkout(
             "score": verdict.score,
             "threshold": verdict.threshold,
             "is_anomaly": verdict.anomalous,
+            "classifier_version": verdict.classifier,
+            "fraud_probability": verdict.fraud_probability,
             "action": action,
             "amount": order.total,
             "succeeded": succeeded,

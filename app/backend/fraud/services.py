@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from fraud import conf
 from fraud.ml.datasets import DatasetError, parse_csv
 from fraud.ml.detector import InvalidRowsError, error_stats
-from fraud.models import ModelVersion, TransactionScore
+from fraud.models import ClassifierVersion, ModelVersion, TransactionScore
 from fraud.registry import active_version, train_and_register
 
 EXPORT_COLUMNS = (
@@ -25,6 +25,8 @@ EXPORT_COLUMNS = (
     "is_anomaly",
     "action",
     "model_version",
+    "fraud_probability",
+    "classifier_version",
     "card",
     "address_state",
     "address_zip",
@@ -39,6 +41,9 @@ class UploadError(ValueError):
 def summary() -> dict[str, Any]:
     scores = np.array(scored_values(), dtype=np.float64)
     anomalies = TransactionScore.objects.filter(is_anomaly=True)
+    scores_classified = TransactionScore.objects.filter(
+        fraud_probability__isnull=False, classifier_version__isnull=False
+    )
     active = active_version()
     return {
         "scored": int(scores.size),
@@ -48,10 +53,16 @@ def summary() -> dict[str, Any]:
         "errors": error_stats(scores) if scores.size else None,
         "blocking": conf.block_anomalies(),
         "active_model": active_model_info(active),
+        # Recorded beside the decision, never deciding (README: how checkout uses each model).
+        "classified": scores_classified.count(),
+        "classifier_frauds": scores_classified.filter(
+            fraud_probability__gte=F("classifier_version__threshold")
+        ).count(),
+        "active_classifier": active_model_info(active_version(ClassifierVersion)),
     }
 
 
-def active_model_info(active: ModelVersion | None) -> dict[str, Any] | None:
+def active_model_info(active: ModelVersion | ClassifierVersion | None) -> dict[str, Any] | None:
     """What the dashboard, the summary API and `fraud_models --json` say of the active model:
     version, training data and metrics."""
     if active is None:
@@ -81,7 +92,7 @@ def flagged() -> QuerySet[TransactionScore]:
     """Anomalies, and checkouts let through unscored (the fraud API was down): both want a look."""
     return TransactionScore.objects.filter(
         Q(is_anomaly=True) | Q(action=TransactionScore.Action.REVIEW)
-    ).select_related("user", "model_version", "order")
+    ).select_related("user", "model_version", "classifier_version", "order")
 
 
 def export_rows(scores: Iterable[TransactionScore]) -> Iterable[list[object]]:
@@ -98,6 +109,8 @@ def export_rows(scores: Iterable[TransactionScore]) -> Iterable[list[object]]:
             s.is_anomaly,
             s.action,
             s.model_version.version if s.model_version else "",
+            "" if s.fraud_probability is None else f"{s.fraud_probability:.6f}",
+            s.classifier_version.version if s.classifier_version else "",
             s.features.get("card", ""),
             s.features.get("address_state", ""),
             s.features.get("address_zip", ""),

@@ -122,6 +122,7 @@ class ScoreSerializer(serializers.ModelSerializer):
             "score",
             "threshold",
             "is_anomaly",
+            "fraud_probability",
             "action",
             "amount",
             "succeeded",
@@ -190,8 +191,13 @@ class RollbackView(APIView):
     permission_classes: ClassVar = [IsAdminUser]
 
     def post(self, request: Request) -> Response:
+        """?kind=logistic rolls the logistic regression back; otherwise the autoencoder."""
         try:
-            version = registry.rollback()
+            model = registry.model_of_kind(request.query_params.get("kind", ModelVersion.kind))
+        except LookupError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            version = registry.rollback(model)
         except LookupError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         return Response(ModelVersionSerializer(version).data)

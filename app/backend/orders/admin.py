@@ -36,4 +36,9 @@ class OrderAdmin(admin.ModelAdmin):
             return "not scored (the fraud API did not answer): flagged for review"
         version = f"model v{score.model_version.version}" if score.model_version else "model gone"
         verdict = "anomaly" if score.is_anomaly else "normal"
-        return f"{score.score:.4f} (threshold {score.threshold:.4f}, {version}): {verdict}"
+        shown = f"{score.score:.4f} (threshold {score.threshold:.4f}, {version}): {verdict}"
+        if score.fraud_probability is None or score.classifier_version is None:
+            return shown
+        classifier = f"logistic regression v{score.classifier_version.version}"
+        # Recorded beside the autoencoder's verdict, which alone decides (fraud/README.md).
+        return f"{shown}; fraud probability {score.fraud_probability:.3f} ({classifier})"

@@ -1,4 +1,5 @@
-"""The WSGI application: POST /score (one row or a batch), /healthz, /readyz, /metrics.
+"""The WSGI application: POST /score (one row or a batch, scored by the active autoencoder and
+the active logistic regression), /healthz, /readyz, /metrics.
 
 No framework: four routes and JSON bodies do not need one, and the image stays small.
 """
@@ -14,7 +15,7 @@ from typing import Any
 import numpy as np
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
-from fraud_api.model_store import LoadedModel, ModelStore
+from fraud_api.model_store import Models, ModelStore
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
@@ -62,66 +63,86 @@ def _read_json(environ: Environ) -> Any:
         raise HttpError(400, f"body is not JSON: {error}") from None
 
 
-def _finite(value: float) -> float | None:
-    return value if math.isfinite(value) else None
-
-
-def score_body(model: LoadedModel, body: Any) -> dict[str, Any]:
-    """{"features": {...}} scores one row, {"rows": [{...}, ...]} a batch."""
-    columns = model.detector.columns
-    described = {
-        "model_version": model.version,
-        "feature_set": model.feature_set,
-        "threshold": model.detector.threshold,
-    }
-    if isinstance(body, dict) and isinstance(body.get("features"), dict):
-        error = float(model.detector.errors([body["features"]])[0])
-        if not math.isfinite(error):
-            ROWS.labels("invalid").inc()
-            raise HttpError(400, f"features need a number for each of: {', '.join(columns)}")
-        ROWS.labels("scored").inc()
-        return {**described, "score": error, "is_anomaly": error > model.detector.threshold}
-    if isinstance(body, dict) and isinstance(body.get("rows"), list):
-        rows = body["rows"]
-        if len(rows) > MAX_BATCH_ROWS:
-            raise HttpError(413, f"{len(rows)} rows: a batch holds at most {MAX_BATCH_ROWS}")
-        if not all(isinstance(row, dict) for row in rows):
-            raise HttpError(400, "every element of rows must be an object of features")
-        errors = model.detector.errors(rows)
-        valid = np.isfinite(errors)
-        ROWS.labels("scored").inc(int(valid.sum()))
-        ROWS.labels("invalid").inc(int((~valid).sum()))
-        flagged = errors > model.detector.threshold
-        return {
-            **described,
-            "results": [
-                {"score": _finite(float(e)), "is_anomaly": bool(f) if ok else None}
-                for e, f, ok in zip(errors, flagged, valid, strict=True)
-            ],
-        }
-    raise HttpError(400, 'send {"features": {column: number}} or {"rows": [{column: number}, ...]}')
-
-
 NO_MODEL = (
     "no active fraud model in the database: the deploy's `manage.py fraud_bootstrap` or "
     "/admin/fraud/ activates one"
 )
 
 
-def create_app(store: ModelStore) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
-    def loaded() -> LoadedModel:
-        model = store.model
-        if model is None:
-            raise HttpError(503, NO_MODEL, "no_model")
-        return model
+def _row(error: float, threshold: float, probability: float, cutoff: float) -> dict[str, Any]:
+    """One row's answer: the autoencoder's score and flag, the classifier's probability and
+    verdict (None where a model cannot score the row or no classifier is active)."""
+    scored, classified = math.isfinite(error), math.isfinite(probability)
+    return {
+        "score": error if scored else None,
+        "is_anomaly": error > threshold if scored else None,
+        "fraud_probability": probability if classified else None,
+        "is_fraud": probability >= cutoff if classified else None,
+    }
 
+
+def score_body(models: Models, body: Any) -> dict[str, Any]:
+    """{"features": {...}} scores one row, {"rows": [{...}, ...]} a batch; every row gets both
+    models' answers (_row)."""
+    loaded = models.autoencoder
+    if loaded is None:
+        raise HttpError(503, NO_MODEL, "no_model")
+    detector, classifier = loaded.model, models.logistic
+    described: dict[str, Any] = {
+        "model_version": loaded.version,
+        "feature_set": loaded.feature_set,
+        "threshold": detector.threshold,
+        "logistic": None
+        if classifier is None
+        else {"model_version": classifier.version, "threshold": classifier.model.threshold},
+    }
+    cutoff = classifier.model.threshold if classifier else math.inf
+    single = isinstance(body, dict) and isinstance(body.get("features"), dict)
+    if single:
+        rows = [body["features"]]
+    elif isinstance(body, dict) and isinstance(body.get("rows"), list):
+        rows = body["rows"]
+        if len(rows) > MAX_BATCH_ROWS:
+            raise HttpError(413, f"{len(rows)} rows: a batch holds at most {MAX_BATCH_ROWS}")
+        if not all(isinstance(row, dict) for row in rows):
+            raise HttpError(400, "every element of rows must be an object of features")
+    else:
+        raise HttpError(
+            400, 'send {"features": {column: number}} or {"rows": [{column: number}, ...]}'
+        )
+    errors = detector.errors(rows)
+    unclassified = np.full(len(rows), np.nan)
+    probabilities = classifier.model.probabilities(rows) if classifier else unclassified
+    valid = np.isfinite(errors)
+    if single and not valid[0]:
+        ROWS.labels("invalid").inc()
+        raise HttpError(400, f"features need a number for each of: {', '.join(detector.columns)}")
+    ROWS.labels("scored").inc(int(valid.sum()))
+    ROWS.labels("invalid").inc(int((~valid).sum()))
+    answers = [
+        _row(float(e), detector.threshold, float(p), cutoff)
+        for e, p in zip(errors, probabilities, strict=True)
+    ]
+    if single:
+        return {**described, **answers[0]}
+    return {**described, "results": answers}
+
+
+def create_app(store: ModelStore) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
     def ready() -> dict[str, Any]:
-        model = loaded()
-        return {"status": "ready", "model_version": model.version, "feature_set": model.feature_set}
+        models = store.models
+        if models.autoencoder is None:
+            raise HttpError(503, NO_MODEL, "no_model")
+        return {
+            "status": "ready",
+            "model_version": models.autoencoder.version,
+            "feature_set": models.autoencoder.feature_set,
+            "logistic_version": models.logistic.version if models.logistic else None,
+        }
 
     def score(environ: Environ) -> dict[str, Any]:
         body = _read_json(environ)  # read first: the connection stays usable whatever follows
-        return score_body(loaded(), body)
+        return score_body(store.models, body)
 
     routes: dict[str, tuple[str, Callable[[Environ], Any]]] = {
         "/healthz": ("GET", lambda _: {"status": "ok"}),

@@ -6,8 +6,6 @@ database and activate or roll back a version in one transaction.
 
 from __future__ import annotations
 
-import io
-import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from fraud.ml.artifact import pack, unpack
 from fraud.ml.autoencoder import Autoencoder, param_count
 from fraud.ml.preprocess import (
     SEED_COLUMNS,
@@ -35,7 +34,7 @@ FEATURE_SETS = {"seed": SEED_COLUMNS, "signals": SIGNAL_FEATURES}
 # output layer can actually reproduce normal rows.
 DEFAULT_SCALER = {"seed": "standard", "signals": "minmax"}
 THRESHOLD_PERCENTILE = 95.0
-FORMAT_VERSION = 1
+KIND = "autoencoder"
 
 
 class InvalidRowsError(ValueError):
@@ -93,7 +92,6 @@ class Detector:
 
     def to_bytes(self) -> bytes:
         meta = {
-            "format": FORMAT_VERSION,
             "feature_set": self.feature_set,
             "scaler": self.scaler.kind,
             "threshold": self.threshold,
@@ -101,35 +99,26 @@ class Detector:
             "n_features": self.autoencoder.n_features,
             "metadata": self.metadata,
         }
-        buffer = io.BytesIO()
-        np.savez(
-            buffer,
-            params=self.autoencoder.params,
-            shift=self.scaler.shift,
-            scale=self.scaler.scale,
-            meta=np.array(json.dumps(meta)),
-        )
-        return buffer.getvalue()
+        arrays = {
+            "params": self.autoencoder.params,
+            "shift": self.scaler.shift,
+            "scale": self.scaler.scale,
+        }
+        return pack(KIND, arrays, meta)
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> Detector:
-        with np.load(io.BytesIO(blob), allow_pickle=False) as data:
-            meta = json.loads(str(data["meta"]))
-            if meta.get("format") != FORMAT_VERSION:
-                raise ValueError(
-                    f"model artifact format {meta.get('format')} is not {FORMAT_VERSION}: "
-                    "retrain it with this version (manage.py fraud_train)"
-                )
-            autoencoder = Autoencoder(int(meta["n_features"]))
-            autoencoder.set_params(data["params"].astype(np.float64))
-            scaler = Scaler(meta["scaler"], data["shift"].copy(), data["scale"].copy())
+        arrays, meta = unpack(blob, KIND)
+        autoencoder = Autoencoder(int(str(meta["n_features"])))
+        autoencoder.set_params(arrays["params"])
+        scaler = Scaler(str(meta["scaler"]), arrays["shift"], arrays["scale"])
         return cls(
-            feature_set=meta["feature_set"],
+            feature_set=str(meta["feature_set"]),
             scaler=scaler,
             autoencoder=autoencoder,
-            threshold=float(meta["threshold"]),
-            state_classes=list(meta["state_classes"]),
-            metadata=dict(meta["metadata"]),
+            threshold=float(str(meta["threshold"])),
+            state_classes=list(meta["state_classes"]),  # type: ignore[call-overload]
+            metadata=dict(meta["metadata"]),  # type: ignore[call-overload]
         )
 
 

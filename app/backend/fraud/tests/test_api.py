@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from fraud.ml.signals import SIGNAL_FEATURES
-from fraud.models import ModelVersion
+from fraud.models import ClassifierVersion, ModelVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +87,19 @@ def test_admin_api_activates_and_rolls_back(staff_client, register_model):
     assert ModelVersion.objects.get(is_active=True).version == 1
     assert staff_client.post("/api/admin/fraud/models/9/activate").status_code == 404
     assert staff_client.post("/api/admin/fraud/models/rollback").status_code == 409
+
+
+def test_the_api_rolls_the_logistic_regression_back_by_kind(
+    staff_client, active_model, register_classifier
+):
+    register_classifier()
+    register_classifier()
+    answer = staff_client.post("/api/admin/fraud/models/rollback?kind=logistic")
+    assert answer.status_code == 200 and answer.json()["version"] == 1
+    assert ClassifierVersion.objects.get(is_active=True).version == 1
+    assert ModelVersion.objects.get(is_active=True) == active_model
+    unknown = staff_client.post("/api/admin/fraud/models/rollback?kind=forest")
+    assert unknown.status_code == 400 and "autoencoder, logistic" in unknown.json()["detail"]
 
 
 def test_a_transaction_is_scored_from_the_shops_history(

@@ -106,3 +106,40 @@ def test_retraining_on_the_shops_orders(buy, active_model):
     out = io.StringIO()
     call_command("fraud_train", "--database", "--epochs", "2", stdout=out)
     assert "trained on 12 rows" in out.getvalue()
+
+
+def test_the_logistic_regressions_probability_is_recorded_beside_the_decision(
+    buy, active_model, active_classifier, staff_user
+):
+    from django.test import Client
+
+    from fraud.registry import active_classifier as loaded_classifier
+
+    score = Order.objects.get(pk=buy().json()["id"]).fraud_score
+    _, classifier = loaded_classifier()
+    expected = float(classifier.probabilities([score.features])[0])
+    assert score.classifier_version == active_classifier
+    assert score.fraud_probability == pytest.approx(expected, rel=1e-12)
+    assert score.model_version == active_model
+    admin = Client()
+    admin.force_login(staff_user)
+    page = admin.get(f"/admin/orders/order/{score.order_id}/change/").content.decode()
+    shown = f"fraud probability {score.fraud_probability:.3f} (logistic regression v1)"
+    assert f"model v{active_model.version}): normal; {shown}" in page
+
+
+def test_the_logistic_regression_does_not_decide(buy, register_model, register_classifier):
+    register_model(threshold=1e9)  # the autoencoder flags nothing
+    register_classifier(threshold=0.0)  # the regression calls every row fraud
+    response = buy()
+    assert response.status_code == 201
+    order = Order.objects.get(pk=response.json()["id"])
+    score = order.fraud_score
+    assert score.fraud_probability >= score.classifier_version.threshold
+    assert not score.is_anomaly and score.action == TransactionScore.Action.NONE
+    assert order.status == Order.Status.PAID
+
+
+def test_without_a_logistic_regression_the_probability_stays_empty(buy, active_model):
+    score = Order.objects.get(pk=buy().json()["id"]).fraud_score
+    assert score.fraud_probability is None and score.classifier_version is None

@@ -2,12 +2,13 @@
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from fraud.models import ModelVersion
+from fraud.models import ClassifierVersion, ModelVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +66,22 @@ def test_models_command_activates_and_rolls_back(register_model):
     assert ModelVersion.objects.get(is_active=True).version == 2
     with pytest.raises(CommandError, match="no model v7"):
         call_command("fraud_models", "--activate", "7")
+
+
+def test_models_command_manages_the_logistic_regression_by_kind(active_model, register_classifier):
+    register_classifier()
+    register_classifier()
+    out = io.StringIO()
+    call_command("fraud_models", "--kind", "logistic", "--rollback", stdout=out)
+    assert "* v1" in out.getvalue() and "  v2" in out.getvalue()
+    assert ClassifierVersion.objects.get(is_active=True).version == 1
+    assert ModelVersion.objects.get(is_active=True) == active_model
+    call_command("fraud_models", "--kind", "logistic", "--activate", "2", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("fraud_models", "--kind", "logistic", "--json", stdout=out)
+    assert json.loads(out.getvalue())["version"] == 2
+    with pytest.raises(CommandError, match="no logistic regression v7"):
+        call_command("fraud_models", "--kind", "logistic", "--activate", "7")
 
 
 def test_score_csv_adds_score_columns(tmp_path):

@@ -11,7 +11,7 @@ from django.test import Client
 
 from fraud.ml.signals import signal_rows
 from fraud.ml.synthetic import card_transactions
-from fraud.models import ModelVersion, TransactionScore
+from fraud.models import ClassifierVersion, ModelVersion, TransactionScore
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +167,66 @@ def test_retrain_on_an_empty_shop_is_refused_clearly(admin_client, active_model)
     page = admin_client.post("/admin/fraud/transactionscore/retrain/", follow=True)
     assert "Not retrained, active model unchanged: only 0 usable rows" in page.content.decode()
     assert ModelVersion.objects.count() == 1
+
+
+def test_the_dashboard_shows_the_logistic_regression_and_its_probabilities(
+    admin_client, flagged_score, active_classifier
+):
+    page = admin_client.get("/admin/fraud/").content.decode()
+    assert 'id="fraud-no-classifier"' not in page
+    start = page.index('id="fraud-active-classifier"')
+    facts = page[start : page.index("</table>", start)]
+    assert f"v{active_classifier.version} (signals)" in facts
+    roc_auc = active_classifier.report["validation"]["roc_auc"]
+    assert f"ROC-AUC {roc_auc:.3f}" in facts
+    assert "0 of 0 (recorded, the autoencoder decides)" in page
+    flagged_score.classifier_version = active_classifier
+    flagged_score.fraud_probability = 0.875
+    flagged_score.save()
+    page = admin_client.get("/admin/fraud/").content.decode()
+    flagged = page[page.index('id="fraud-flagged"') :]
+    assert "0.875" in flagged.split("</table>")[0]
+    assert "1 of 1 (recorded, the autoencoder decides)" in page
+
+
+def test_a_shop_without_a_regression_says_how_to_get_one(admin_client, active_model):
+    page = admin_client.get("/admin/fraud/").content.decode()
+    assert 'id="fraud-no-classifier"' in page and "fraud_bootstrap" in page
+
+
+def test_the_logistic_regression_rolls_back_on_its_own(
+    admin_client, active_model, register_classifier
+):
+    register_classifier()
+    register_classifier()
+    page = admin_client.post(
+        "/admin/fraud/transactionscore/rollback/", {"kind": "logistic"}, follow=True
+    ).content.decode()
+    assert "Rolled back: logistic regression v1 is active." in page
+    assert ClassifierVersion.objects.get(is_active=True).version == 1
+    assert ModelVersion.objects.get(is_active=True) == active_model
+    page = admin_client.post(
+        "/admin/fraud/transactionscore/rollback/", {"kind": "logistic"}, follow=True
+    ).content.decode()
+    assert "Logistic regression v1 is the oldest" in page  # the admin capitalises messages
+
+
+def test_the_admin_activates_a_chosen_logistic_regression(admin_client, register_classifier):
+    first = register_classifier()
+    register_classifier()
+    page = admin_client.post(
+        "/admin/fraud/classifierversion/",
+        {"action": "activate", "_selected_action": [first.pk]},
+        follow=True,
+    ).content.decode()
+    assert "Logistic regression v1 is now active." in page
+    assert ClassifierVersion.objects.get(is_active=True) == first
+
+
+def test_the_export_carries_the_probability(admin_client, flagged_score, active_classifier):
+    flagged_score.classifier_version = active_classifier
+    flagged_score.fraud_probability = 0.25
+    flagged_score.save()
+    content = admin_client.get("/admin/fraud/transactionscore/export.csv").content.decode()
+    row = next(csv.DictReader(io.StringIO(content)))
+    assert row["fraud_probability"] == "0.250000" and row["classifier_version"] == "1"

@@ -9,9 +9,9 @@ import pytest
 from prometheus_client import REGISTRY
 
 from fraud import services
-from fraud.models import TransactionScore
+from fraud.models import ClassifierVersion, TransactionScore
 from fraud.registry import activate_version, rollback
-from fraud.tests.test_api import NORMAL
+from fraud.tests.test_api import NORMAL, ODD
 from liveserver import LiveBackend, live_fraud_api
 from orders.models import Order
 from payments.models import Payment
@@ -28,10 +28,14 @@ def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
         time.sleep(0.1)
 
 
-def serving(api: LiveBackend, version: int) -> Callable[[], bool]:
+def serving(api: LiveBackend, version: int, logistic: int | None = None) -> Callable[[], bool]:
+    """The service answers ready with autoencoder `version` (and `logistic`, when given)."""
+
     def check() -> bool:
         answer = api.request("GET", "/readyz")
-        return answer.status == 200 and answer.json()["model_version"] == version
+        if answer.status != 200 or answer.json()["model_version"] != version:
+            return False
+        return logistic is None or answer.json()["logistic_version"] == logistic
 
     return check
 
@@ -101,7 +105,13 @@ def test_scores_one_row_and_a_batch_as_the_backend_does(fraud_api, active_model)
     results = batch.json()["results"]
     expected = detector.errors([NORMAL, odd])
     assert [r["score"] for r in results[:2]] == pytest.approx(list(expected), rel=1e-12)
-    assert results[2] == {"score": None, "is_anomaly": None}
+    assert results[2] == {
+        "score": None,
+        "is_anomaly": None,
+        "fraud_probability": None,
+        "is_fraud": None,
+    }
+    assert one.json()["logistic"] is None and body["fraud_probability"] is None
 
 
 def test_refuses_what_it_cannot_score_and_says_what_to_send(fraud_api, active_model):
@@ -227,3 +237,99 @@ def test_service_answers_json_the_backend_client_parses(via_api, active_model):
     answer = remote.score(NORMAL)
     assert (answer.model_version, answer.feature_set) == (active_model.version, "signals")
     assert answer.is_anomaly is (answer.score > answer.threshold)
+
+
+def test_every_row_gets_both_models_answers(fraud_api, active_model, active_classifier):
+    from fraud.registry import active_classifier as loaded_classifier
+    from fraud.registry import active_detector
+
+    wait_until(serving(fraud_api, 1, logistic=1), 10, "the service to load both models")
+    _, detector = active_detector()
+    _, classifier = loaded_classifier()
+    one = fraud_api.request("POST", "/score", {"features": ODD}).json()
+    assert one["logistic"] == {"model_version": 1, "threshold": classifier.threshold}
+    assert one["score"] == pytest.approx(float(detector.errors([ODD])[0]), rel=1e-12)
+    expected = float(classifier.probabilities([ODD])[0])
+    assert one["fraud_probability"] == pytest.approx(expected, rel=1e-12)
+    assert one["is_fraud"] is (expected >= classifier.threshold)
+    batch = fraud_api.request("POST", "/score", {"rows": [NORMAL, ODD, {"log_amount": 1}]}).json()
+    assert batch["logistic"] == one["logistic"]
+    probabilities = [r["fraud_probability"] for r in batch["results"]]
+    assert probabilities[:2] == pytest.approx(list(classifier.probabilities([NORMAL, ODD])))
+    assert probabilities[2] is None and batch["results"][2]["is_fraud"] is None
+    assert batch["results"][0]["is_fraud"] is False and batch["results"][1]["is_fraud"] is True
+    metrics = fraud_api.request("GET", "/metrics").text
+    assert "fraud_api_classifier_version 1.0" in metrics
+    assert 'fraud_api_model_reloads_total{kind="logistic",result="loaded"} 1.0' in metrics
+
+
+def test_follows_the_logistic_regressions_activation_and_rollback(
+    fraud_api, active_model, register_classifier
+):
+    first = register_classifier(threshold=0.9)
+    second = register_classifier(threshold=0.1)
+    wait_until(serving(fraud_api, 1, logistic=2), 10, "regression v2 after its activation")
+    answer = fraud_api.request("POST", "/score", {"features": NORMAL}).json()
+    assert answer["logistic"] == {"model_version": 2, "threshold": 0.1}
+    rollback(ClassifierVersion)
+    wait_until(serving(fraud_api, 1, logistic=1), 10, "regression v1 after the rollback")
+    answer = fraud_api.request("POST", "/score", {"features": NORMAL}).json()
+    assert answer["logistic"] == {"model_version": first.version, "threshold": 0.9}
+    activate_version(second)
+    wait_until(serving(fraud_api, 1, logistic=2), 10, "regression v2 activated again")
+    ClassifierVersion.objects.update(is_active=False)
+    wait_until(
+        lambda: fraud_api.request("GET", "/readyz").json()["logistic_version"] is None,
+        10,
+        "the service to drop the deactivated regression",
+    )
+    assert fraud_api.request("POST", "/score", {"features": NORMAL}).json()["logistic"] is None
+
+
+def test_a_regression_alone_does_not_make_the_service_ready(fraud_api, active_classifier):
+    wait_until(
+        lambda: 'kind="logistic",result="loaded"' in fraud_api.request("GET", "/metrics").text,
+        10,
+        "the service to load the regression",
+    )
+    assert fraud_api.request("GET", "/readyz").status == 503  # the autoencoder decides
+    answer = fraud_api.request("POST", "/score", {"features": NORMAL})
+    assert answer.status == 503 and answer.json()["code"] == "no_model"
+
+
+def test_checkout_through_the_service_records_the_probability(
+    buy, via_api, register_model, register_classifier
+):
+    model = register_model(threshold=1e9)  # the autoencoder flags nothing
+    classifier = register_classifier(threshold=0.0)  # the regression calls every row fraud
+    wait_until(serving(via_api, model.version, classifier.version), 10, "both models served")
+    response = buy()
+    assert response.status_code == 201
+    order = Order.objects.get(pk=response.json()["id"])
+    score = order.fraud_score
+    assert score.classifier_version == classifier and score.model_version == model
+    answer = via_api.request("POST", "/score", {"rows": [score.features]}).json()
+    expected = answer["results"][0]
+    assert score.fraud_probability == pytest.approx(expected["fraud_probability"], rel=1e-12)
+    assert expected["is_fraud"] is True
+    assert not score.is_anomaly and order.status == Order.Status.PAID  # it does not decide
+
+
+def test_a_missing_classifier_table_leaves_the_autoencoder_served(fraud_api, active_model):
+    """A fraud API newer than the schema (the regression's migration not applied yet)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE fraud_classifierversion RENAME TO fraud_classifier_away")
+    try:
+        wait_until(
+            lambda: 'kind="logistic",result="error"' in fraud_api.request("GET", "/metrics").text,
+            10,
+            "the service to report the regression's table as not checked",
+        )
+        assert serving(fraud_api, active_model.version)()
+        answer = fraud_api.request("POST", "/score", {"features": NORMAL}).json()
+        assert answer["logistic"] is None and answer["score"] is not None
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE fraud_classifier_away RENAME TO fraud_classifierversion")

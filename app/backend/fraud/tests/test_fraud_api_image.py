@@ -34,19 +34,27 @@ def fraud_container(pg_cluster):
         yield started
 
 
-def test_image_serves_the_active_model_read_only_as_non_root(fraud_container, active_model):
+def test_image_serves_the_active_models_read_only_as_non_root(
+    fraud_container, active_model, active_classifier
+):
+    from fraud.registry import active_classifier as loaded_classifier
     from fraud.registry import active_detector
 
     name, base = fraud_container
     wait_for(lambda: get(f"{base}/readyz")[0] == 200, 60, "/readyz 200", name)
-    assert json.loads(get(f"{base}/readyz")[1])["model_version"] == active_model.version
+    ready = json.loads(get(f"{base}/readyz")[1])
+    assert ready["model_version"] == active_model.version
+    assert ready["logistic_version"] == active_classifier.version
     request = urllib.request.Request(  # noqa: S310 - http to our own container
         f"{base}/score", data=json.dumps({"features": NORMAL}).encode(), method="POST"
     )
     with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
-        score = json.loads(response.read())["score"]
+        answer = json.loads(response.read())
     _, detector = active_detector()
-    assert score == pytest.approx(float(detector.errors([NORMAL])[0]), rel=1e-9)
+    _, classifier = loaded_classifier()
+    assert answer["score"] == pytest.approx(float(detector.errors([NORMAL])[0]), rel=1e-9)
+    expected = float(classifier.probabilities([NORMAL])[0])
+    assert answer["fraud_probability"] == pytest.approx(expected, rel=1e-9)
     wait_for(
         lambda: docker("inspect", "-f", "{{.State.Health.Status}}", name).stdout.strip()
         == "healthy",

@@ -1,19 +1,29 @@
-"""Make sure a fraud model is active: what the deploy runs once, after the migrations."""
+"""Make sure a fraud model of each kind is active: what the deploy runs once, after the
+migrations."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from fraud.bootstrap import ValidationFailedError, ensure_active_model
+from fraud.bootstrap import ValidationFailedError, ensure_active_models
+from fraud.models import VersionedArtifact
 
 # The deploy's changed_when reads this: keep it stable.
 UNCHANGED = "fraud_bootstrap: a model is already active, nothing trained"
 
 
+def _trained(v: VersionedArtifact) -> str:
+    auc = v.report["validation"]["roc_auc"]
+    return (
+        f"fraud_bootstrap: trained and activated {v.label} v{v.version} ({v.feature_set}) on "
+        f"{v.report['rows_used']} rows: threshold {v.threshold:.4f}, held-out ROC-AUC {auc:.3f}"
+    )
+
+
 class Command(BaseCommand):
     help = (
-        "Train, validate and activate a fraud model when none is active (labelled SYNTHETIC "
-        "data); an active model is kept as it is.\n"
+        "Train, validate and activate the autoencoder and the logistic regression when none "
+        "of its kind is active (labelled SYNTHETIC data); an active model is kept as it is.\n"
         "Example:\n"
         "  manage.py fraud_bootstrap"
     )
@@ -23,15 +33,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            outcome = ensure_active_model(epochs=options["epochs"])
+            outcome = ensure_active_models(epochs=options["epochs"])
         except ValidationFailedError as exc:
             raise CommandError(str(exc)) from exc
-        v = outcome.version
-        if not outcome.trained:
-            self.stdout.write(f"{UNCHANGED} (v{v.version}, {v.source})")
+        v, c = outcome.version, outcome.classifier
+        if not (outcome.trained or outcome.classifier_trained):
+            self.stdout.write(f"{UNCHANGED} (v{v.version}, {v.source}; logistic v{c.version})")
             return
-        auc = v.report["validation"]["roc_auc"]
-        self.stdout.write(
-            f"fraud_bootstrap: trained and activated model v{v.version} ({v.feature_set}) on "
-            f"{v.report['rows_used']} rows: threshold {v.threshold:.4f}, held-out ROC-AUC {auc:.3f}"
-        )
+        for version, trained in ((v, outcome.trained), (c, outcome.classifier_trained)):
+            if trained:
+                self.stdout.write(_trained(version))
+            else:
+                self.stdout.write(
+                    f"fraud_bootstrap: {version.label} v{version.version} kept active"
+                )
