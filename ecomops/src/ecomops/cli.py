@@ -6,11 +6,13 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from ecomops import terraform
-from ecomops.deploy import PLAYBOOKS, TARGETS, DeployRequest, deploy, load_inventory
+from ecomops.canary import Prometheus, Thresholds, analyze, canary_window
+from ecomops.deploy import PLAYBOOKS, TARGETS, DeployRequest, deploy, load_inventory, rollback
 from ecomops.errors import EXIT_CODE_HELP, EcomopsError, ExitCode
 from ecomops.inventory import (
     FORMATS,
@@ -20,8 +22,19 @@ from ecomops.inventory import (
     write_ssh_files,
 )
 from ecomops.junit import write_junit
+from ecomops.releases import fleet_release, read_fleet, render_history
 from ecomops.sources import SOURCES, load_contract
-from ecomops.status import CHECK_KINDS, gather, gather_until_healthy, render_checks
+from ecomops.status import (
+    CHECK_KINDS,
+    gather,
+    gather_until_healthy,
+    inventory_app_servers,
+    inventory_prometheus_url,
+    prometheus_credentials,
+    render_checks,
+)
+
+T = TypeVar("T")
 
 DESCRIPTION = """\
 Deploy and operate the e-commerce stack: build the Ansible inventory from
@@ -37,6 +50,9 @@ examples:
   ecomops deploy --serial 50%                      # rolling batches of half the app servers
   ecomops deploy --target kubernetes --kubeconfig ~/.kube/eks --image-tag "$SHA"
   ecomops status --json
+  ecomops analyze --window 60                      # every app server's 5xx ratio and p99
+  ecomops history --json                           # the release history of every app server
+  ecomops rollback                                 # back to the release before the current one
   ecomops provision --plan-only                    # init + plan to a file, no apply
 
 secrets come from the environment only (never arguments): ECOMOPS_REGISTRY,
@@ -155,6 +171,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="--target kubernetes: a folder of kubernetes/overlays (aws, minimal; default aws)",
     )
     dep.add_argument("--junit", type=Path, help="default: reports/deploy.xml")
+    dep.add_argument(
+        "--no-rollback",
+        dest="rollback",
+        action="store_false",
+        help="leave a failed rollout as it is instead of returning the app servers to the "
+        "release they served before (exit code 7 says a rollback happened)",
+    )
     # Test and expert hook: another playbook through the same machinery.
     dep.add_argument("--playbook", type=Path, help=argparse.SUPPRESS)
 
@@ -181,6 +204,57 @@ def build_parser() -> argparse.ArgumentParser:
         help="ask again every 5 s until everything is healthy or SECONDS pass "
         "(a smoke test right after a deploy: Prometheus needs a scrape to see new targets)",
     )
+
+    ana = sub.add_parser(
+        "analyze",
+        parents=[common],
+        help="judge app servers on their 5xx ratio and p99 latency in Prometheus",
+        description="Wait one analysis window, then judge the backends of the --canary hosts "
+        "(default: every app server) over it against the other app servers and the "
+        "thresholds: what the rolling deploy asks after its first batch (roles/canary, whose "
+        "defaults/main.yml holds the default thresholds), and the Jenkinsfile's smoke test.",
+        epilog=EXIT_CODE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ana.add_argument("-i", "--inventory", type=Path, help="default: inventory/hosts.yml")
+    ana.add_argument("--prometheus-url", help="default: http://<monitoring host>:9090")
+    ana.add_argument("--canary", action="append", default=[], metavar="HOST", help="repeatable")
+    ana.add_argument(
+        "--baseline",
+        action="append",
+        default=None,
+        metavar="HOST",
+        help="repeatable (default: the app servers that are not --canary; --baseline= none)",
+    )
+    ana.add_argument("--window", type=float, default=None, metavar="SECONDS")
+    ana.add_argument("--max-error-ratio", type=float)
+    ana.add_argument("--max-latency-ratio", type=float)
+    ana.add_argument("--latency-floor", type=float, metavar="SECONDS")
+    ana.add_argument("--min-requests", type=int)
+
+    hist = sub.add_parser(
+        "history",
+        parents=[common],
+        help="the release history of every app server (what, when, by whom, outcome)",
+        epilog=EXIT_CODE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    hist.add_argument("-i", "--inventory", type=Path, help="default: inventory/hosts.yml")
+    hist.add_argument("--last", type=int, default=10, help="entries per host (default 10)")
+
+    rb = sub.add_parser(
+        "rollback",
+        parents=[common],
+        help="return the app servers to the release before the current one",
+        description="Read the release history, judge the current release's migrations "
+        "(expand/contract: `manage.py rollback_safety`), and deploy the previous good release "
+        "through the rolling deploy (drain, deploy, health gate, rejoin), without canary.",
+        epilog=EXIT_CODE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    rb.add_argument("-i", "--inventory", type=Path, help="default: inventory/hosts.yml")
+    rb.add_argument("--to", metavar="TAG", help="this good release of the history instead")
+    rb.add_argument("--junit", type=Path, help="default: reports/rollback.xml")
 
     for name, text in (
         ("provision", "terraform init, plan to a file, apply that plan"),
@@ -255,6 +329,7 @@ def _deploy(args: argparse.Namespace, root: Path) -> ExitCode:
         target=args.target,
         kubeconfig=args.kubeconfig.resolve() if args.kubeconfig else None,
         overlay=args.overlay,
+        rollback=args.rollback,
     )
     return deploy(request, args.json)
 
@@ -282,6 +357,73 @@ def _status(args: argparse.Namespace, root: Path) -> ExitCode:
     return ExitCode.OK if healthy else ExitCode.UNHEALTHY
 
 
+def _analyze(args: argparse.Namespace, root: Path) -> ExitCode:
+    defaults = Thresholds.role_defaults(root)
+    thresholds = Thresholds(
+        max_error_ratio=_given(args.max_error_ratio, defaults.max_error_ratio),
+        max_latency_ratio=_given(args.max_latency_ratio, defaults.max_latency_ratio),
+        latency_floor_seconds=_given(args.latency_floor, defaults.latency_floor_seconds),
+        min_requests=_given(args.min_requests, defaults.min_requests),
+    )
+    window = args.window if args.window is not None else canary_window(root)
+    if window <= 0:
+        raise EcomopsError(f"--window: {window:g} is not a number of seconds (more than 0)")
+    inventory: dict[str, object] = {}
+    if not (args.prometheus_url and args.canary and args.baseline is not None):
+        inventory = load_inventory((args.inventory or root / "inventory" / "hosts.yml").resolve())
+    servers = inventory_app_servers(inventory) if inventory else []
+    canary = args.canary or servers
+    if not canary:
+        raise EcomopsError("no app server to judge: pass --canary HOST or an inventory with some")
+    # An empty --baseline= says: no baseline (a fleet of one).
+    baseline = [h for h in args.baseline if h] if args.baseline is not None else [
+        host for host in servers if host not in canary
+    ]  # fmt: skip
+    url = args.prometheus_url or inventory_prometheus_url(inventory)
+    prometheus = Prometheus(url, prometheus_credentials(os.environ))
+    verdict = analyze(prometheus, canary, baseline, window, thresholds)
+    if args.json:
+        sys.stdout.write(json.dumps(verdict.as_dict(), indent=2) + "\n")
+    else:
+        sys.stdout.write(verdict.summary() + "\n")
+    return ExitCode.OK if verdict.passed else ExitCode.UNHEALTHY
+
+
+def _given(value: T | None, default: T) -> T:
+    return default if value is None else value
+
+
+def _history(args: argparse.Namespace, root: Path) -> ExitCode:
+    inventory_path = (args.inventory or root / "inventory" / "hosts.yml").resolve()
+    load_inventory(inventory_path)
+    fleet = read_fleet(root, inventory_path)
+    current = fleet_release(fleet)
+    if args.json:
+        doc = {
+            "current": current.tag if current else None,
+            "hosts": {
+                h: [e.as_dict() for e in entries[-args.last :]] for h, entries in fleet.items()
+            },
+        }
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_history(fleet, args.last))
+        sys.stdout.write(f"fleet release: {current.tag if current else 'unknown'}\n")
+    return ExitCode.OK
+
+
+def _rollback(args: argparse.Namespace, root: Path) -> ExitCode:
+    request = DeployRequest(
+        project_dir=root,
+        playbook=(root / "playbooks" / PLAYBOOKS["compose"]).resolve(),
+        inventory=(args.inventory or root / "inventory" / "hosts.yml").resolve(),
+        junit=(args.junit or root / "reports" / "rollback.xml").resolve(),
+        image_tag=None,
+        verbosity=args.verbose,
+    )
+    return rollback(request, args.to, args.json)
+
+
 def _terraform(args: argparse.Namespace, root: Path) -> None:
     chdir = args.terraform_dir or root / "terraform"
     if args.command == "provision":
@@ -290,6 +432,13 @@ def _terraform(args: argparse.Namespace, root: Path) -> None:
     if not args.confirm:
         raise EcomopsError("destroy removes every resource of the stack; pass --confirm to proceed")
     terraform.destroy(chdir, args.var_file)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Path], ExitCode]] = {
+    "analyze": _analyze,
+    "history": _history,
+    "rollback": _rollback,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -303,6 +452,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _deploy(args, root)
         if args.command == "status":
             return _status(args, root)
+        if args.command in COMMANDS:
+            return COMMANDS[args.command](args, root)
         _terraform(args, root)
         return ExitCode.OK
     except EcomopsError as exc:
