@@ -277,7 +277,9 @@ def roll_back(
     by = deployed_by(dict(os.environ), f"rollback from {leaving}")
     extra = {"ecomops_canary": False, "ecomops_release_outcome": "rolled_back",
              "ecomops_deployed_by": by}  # fmt: skip
-    rollback = replace(request, limit=None, tags=None, check=False, diff=False)
+    # Only the app servers' playbook: bastions and monitoring do not change with the release.
+    playbook = request.project_dir / "playbooks" / "app_servers.yml"
+    rollback = replace(request, playbook=playbook, limit=None, tags=None, check=False, diff=False)
     return _play(rollback, target.tag, {}, extra, stop, stderr, redact)
 
 
