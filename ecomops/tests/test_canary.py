@@ -7,6 +7,7 @@ import io
 import pytest
 from conftest import ROOT, run_cli
 from ecomops.canary import Prometheus, Sample, Thresholds, Verdict, analyze, judge, queries
+from ecomops.errors import EcomopsError
 
 LIMITS = Thresholds(
     max_error_ratio=0.02, max_latency_ratio=2.0, latency_floor_seconds=0.5, min_requests=50
@@ -72,7 +73,7 @@ def test_queries_select_the_hosts_backends_over_the_window():
 
 def test_an_unreachable_prometheus_stops_the_analysis_with_a_hint():
     progress = io.StringIO()
-    with pytest.raises(TimeoutError, match="Prometheus scraping the backends of app-1"):
+    with pytest.raises(EcomopsError, match=r"Prometheus scraping the backends of app-1.*status"):
         analyze(
             Prometheus("http://127.0.0.1:9", None), ["app-1"], [], 0.1, LIMITS, progress,
             sleep=lambda _: None, scrape_timeout=1,

@@ -222,11 +222,18 @@ def analyze(
     sleep(window)
     end = time.time()
     # The window's last requests count once Prometheus has scraped them.
-    wait_for(
-        f"Prometheus scraping the backends of {', '.join(canary)} after the analysis window",
-        lambda: prometheus.last_scrape(canary) >= end,
-        timeout=scrape_timeout,
-    )
+    try:
+        wait_for(
+            f"Prometheus scraping the backends of {', '.join(canary)} after the analysis window",
+            lambda: prometheus.last_scrape(canary) >= end,
+            timeout=scrape_timeout,
+        )
+    except TimeoutError as exc:
+        raise EcomopsError(
+            f"{exc}; without that scrape the canary cannot be judged: is Prometheus up and "
+            "does it scrape job=backend with instance=<inventory host>? (`ecomops status`)",
+            ExitCode.UNHEALTHY,
+        ) from None
     canary_sample = prometheus.sample(canary, window, end)
     baseline_sample = prometheus.sample(baseline, window, end) if baseline else None
     return Verdict(
