@@ -358,12 +358,14 @@ def _status(args: argparse.Namespace, root: Path) -> ExitCode:
 
 
 def _analyze(args: argparse.Namespace, root: Path) -> ExitCode:
-    defaults = Thresholds.role_defaults(root)
+    given = (args.max_error_ratio, args.max_latency_ratio, args.latency_floor, args.min_requests)
+    # The playbook passes every value; people mostly none (roles/canary's defaults).
+    defaults = Thresholds.role_defaults(root) if None in given else None
     thresholds = Thresholds(
-        max_error_ratio=_given(args.max_error_ratio, defaults.max_error_ratio),
-        max_latency_ratio=_given(args.max_latency_ratio, defaults.max_latency_ratio),
-        latency_floor_seconds=_given(args.latency_floor, defaults.latency_floor_seconds),
-        min_requests=_given(args.min_requests, defaults.min_requests),
+        max_error_ratio=_given(args.max_error_ratio, defaults, "max_error_ratio"),
+        max_latency_ratio=_given(args.max_latency_ratio, defaults, "max_latency_ratio"),
+        latency_floor_seconds=_given(args.latency_floor, defaults, "latency_floor_seconds"),
+        min_requests=_given(args.min_requests, defaults, "min_requests"),
     )
     window = args.window if args.window is not None else canary_window(root)
     if window <= 0:
@@ -389,8 +391,8 @@ def _analyze(args: argparse.Namespace, root: Path) -> ExitCode:
     return ExitCode.OK if verdict.passed else ExitCode.UNHEALTHY
 
 
-def _given(value: T | None, default: T) -> T:
-    return default if value is None else value
+def _given(value: T | None, defaults: Thresholds | None, name: str) -> T:
+    return getattr(defaults, name) if value is None else value
 
 
 def _history(args: argparse.Namespace, root: Path) -> ExitCode:
