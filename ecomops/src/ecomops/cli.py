@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ecomops import terraform
 from ecomops.canary import Prometheus, Thresholds, analyze, canary_window
@@ -88,6 +88,25 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
+def _command(
+    sub: Any,  # what add_subparsers returns (its class is private)
+    common: argparse.ArgumentParser,
+    name: str,
+    text: str,
+    description: str | None = None,
+    *,
+    inventory: bool = False,
+) -> argparse.ArgumentParser:
+    """One subcommand, with the common flags and the exit codes in its --help."""
+    parser = sub.add_parser(
+        name, parents=[common], help=text, description=description or text,
+        epilog=EXIT_CODE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    if inventory:
+        parser.add_argument("-i", "--inventory", type=Path, help="default: inventory/hosts.yml")
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
@@ -98,14 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    inv = sub.add_parser(
+    inv = _command(
+        sub,
+        common,
         "inventory",
-        parents=[common],
-        help="build inventory/hosts.yml and the SSH config for ProxyJump",
-        description="Build the Ansible inventory from the inventory contract "
+        "build inventory/hosts.yml and the SSH config for ProxyJump",
+        "Build the Ansible inventory from the inventory contract "
         "(inventory/CONTRACT.md) and write .cache/ssh/config for the bastions.",
-        epilog=EXIT_CODE_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     inv.add_argument("--from", dest="source", choices=SOURCES, required=True, help="where to read")
     inv.add_argument(
@@ -129,20 +147,19 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", help="inventory file, or - for stdout (default: inventory/hosts.yml)"
     )
 
-    dep = sub.add_parser(
+    dep = _command(
+        sub,
+        common,
         "deploy",
-        parents=[common],
-        help="run playbooks/site.yml (or kubernetes.yml) with progress, summary and JUnit",
-        description="Run playbooks/site.yml through ansible-runner: live progress on stderr, "
+        "run playbooks/site.yml (or kubernetes.yml) with progress, summary and JUnit",
+        "Run playbooks/site.yml through ansible-runner: live progress on stderr, "
         "a per-host summary, a JUnit report (one case per host and task). With --target "
         "kubernetes, run playbooks/kubernetes.yml instead: render kubernetes/overlays/OVERLAY "
         "with every image at --image-tag, run that release's migrations Job and wait for it, "
         "apply, and wait for the rollout, on the cluster of --kubeconfig (the Secret "
         "`ecommerce-backend` must exist there: kubernetes/README.md).",
-        epilog=EXIT_CODE_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        inventory=True,
     )
-    dep.add_argument("-i", "--inventory", type=Path, help="default: inventory/hosts.yml")
     dep.add_argument("--limit", help="hosts or groups to run on (checked against the inventory)")
     dep.add_argument("--tags", help="only tasks with these tags (comma separated)")
     dep.add_argument("--check", action="store_true", help="dry run: change nothing")
@@ -181,14 +198,13 @@ def build_parser() -> argparse.ArgumentParser:
     # Test and expert hook: another playbook through the same machinery.
     dep.add_argument("--playbook", type=Path, help=argparse.SUPPRESS)
 
-    stat = sub.add_parser(
+    stat = _command(
+        sub,
+        common,
         "status",
-        parents=[common],
-        help="load balancer health, Prometheus targets, versions per host, active fraud model",
-        epilog=EXIT_CODE_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "load balancer health, Prometheus targets, versions per host, active fraud model",
+        inventory=True,
     )
-    stat.add_argument("-i", "--inventory", type=Path, help="default: inventory/hosts.yml")
     stat.add_argument("--prometheus-url", help="default: http://<monitoring host>:9090")
     stat.add_argument("--junit", type=Path, help="default: reports/status.xml")
     stat.add_argument(
@@ -205,18 +221,17 @@ def build_parser() -> argparse.ArgumentParser:
         "(a smoke test right after a deploy: Prometheus needs a scrape to see new targets)",
     )
 
-    ana = sub.add_parser(
+    ana = _command(
+        sub,
+        common,
         "analyze",
-        parents=[common],
-        help="judge app servers on their 5xx ratio and p99 latency in Prometheus",
-        description="Wait one analysis window, then judge the backends of the --canary hosts "
+        "judge app servers on their 5xx ratio and p99 latency in Prometheus",
+        "Wait one analysis window, then judge the backends of the --canary hosts "
         "(default: every app server) over it against the other app servers and the "
         "thresholds: what the rolling deploy asks after its first batch (roles/canary, whose "
         "defaults/main.yml holds the default thresholds), and the Jenkinsfile's smoke test.",
-        epilog=EXIT_CODE_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        inventory=True,
     )
-    ana.add_argument("-i", "--inventory", type=Path, help="default: inventory/hosts.yml")
     ana.add_argument("--prometheus-url", help="default: http://<monitoring host>:9090")
     ana.add_argument("--canary", action="append", default=[], metavar="HOST", help="repeatable")
     ana.add_argument(
@@ -232,27 +247,25 @@ def build_parser() -> argparse.ArgumentParser:
     ana.add_argument("--latency-floor", type=float, metavar="SECONDS")
     ana.add_argument("--min-requests", type=int)
 
-    hist = sub.add_parser(
+    hist = _command(
+        sub,
+        common,
         "history",
-        parents=[common],
-        help="the release history of every app server (what, when, by whom, outcome)",
-        epilog=EXIT_CODE_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "the release history of every app server (what, when, by whom, outcome)",
+        inventory=True,
     )
-    hist.add_argument("-i", "--inventory", type=Path, help="default: inventory/hosts.yml")
     hist.add_argument("--last", type=int, default=10, help="entries per host (default 10)")
 
-    rb = sub.add_parser(
+    rb = _command(
+        sub,
+        common,
         "rollback",
-        parents=[common],
-        help="return the app servers to the release before the current one",
-        description="Read the release history, judge the current release's migrations "
+        "return the app servers to the release before the current one",
+        "Read the release history, judge the current release's migrations "
         "(expand/contract: `manage.py rollback_safety`), and deploy the previous good release "
         "through the rolling deploy (drain, deploy, health gate, rejoin), without canary.",
-        epilog=EXIT_CODE_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        inventory=True,
     )
-    rb.add_argument("-i", "--inventory", type=Path, help="default: inventory/hosts.yml")
     rb.add_argument("--to", metavar="TAG", help="this good release of the history instead")
     rb.add_argument("--junit", type=Path, help="default: reports/rollback.xml")
 
@@ -260,14 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("provision", "terraform init, plan to a file, apply that plan"),
         ("destroy", "terraform destroy (needs --confirm)"),
     ):
-        tf = sub.add_parser(
-            name,
-            parents=[common],
-            help=text,
-            description=text,
-            epilog=EXIT_CODE_HELP,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
+        tf = _command(sub, common, name, text)
         tf.add_argument("--terraform-dir", type=Path, help="default: terraform/ in the repository")
         tf.add_argument("--var-file", type=Path, action="append", default=[], help="tfvars file")
         if name == "provision":
