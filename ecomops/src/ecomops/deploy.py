@@ -352,10 +352,15 @@ def deploy(
         if code in (ExitCode.TASK_FAILED, ExitCode.UNREACHABLE) and before and before.tag != tag:
             reasons = play.stopped_because() or [f"the rollout of {tag} failed (see above)"]
             stderr.write(f"deploy: {'; '.join(reasons)}\n")
+            extra = {"failed_release": tag, "reasons": reasons}
+            try:
+                rollback = roll_back(request, tag, before, stop, stderr, redact)
+            except EcomopsError as exc:
+                stderr.write(f"deploy: no rollback to {before.tag}: {exc}\n")
+                _report(request, play, code, redact, as_json, stdout, stderr, extra)
+                return code
             _report(request, play, code, redact, False, stderr, stderr, {})
-            rollback = roll_back(request, tag, before, stop, stderr, redact)
-            extra = {"failed_release": tag, "reasons": reasons, "rolled_back_to": before.tag,
-                     "rollback_exit_code": int(rollback.code)}  # fmt: skip
+            extra |= {"rolled_back_to": before.tag, "rollback_exit_code": int(rollback.code)}
             if rollback.code == ExitCode.OK:
                 stderr.write(
                     f"deploy: {tag} was stopped ({'; '.join(reasons)}); the shop is back on "
