@@ -241,6 +241,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="HOST",
         help="repeatable (default: the app servers that are not --canary; --baseline= none)",
     )
+    ana.add_argument(
+        "--prometheus-password-stdin",
+        action="store_true",
+        help="read Prometheus' password from stdin (default: ECOMOPS_PROMETHEUS_PASSWORD); "
+        "the user is ECOMOPS_PROMETHEUS_USER, else ecomops",
+    )
     ana.add_argument("--window", type=float, default=None, metavar="SECONDS")
     ana.add_argument("--max-error-ratio", type=float)
     ana.add_argument("--max-latency-ratio", type=float)
@@ -388,7 +394,11 @@ def _analyze(args: argparse.Namespace, root: Path) -> ExitCode:
         host for host in servers if host not in canary
     ]  # fmt: skip
     url = args.prometheus_url or inventory_prometheus_url(inventory)
-    prometheus = Prometheus(url, prometheus_credentials(os.environ))
+    environ = dict(os.environ)
+    if args.prometheus_password_stdin:
+        # How the playbook hands it over: never on a command line or in an environment.
+        environ["ECOMOPS_PROMETHEUS_PASSWORD"] = sys.stdin.readline().strip()
+    prometheus = Prometheus(url, prometheus_credentials(environ))
     verdict = analyze(prometheus, canary, baseline, window, thresholds)
     if args.json:
         sys.stdout.write(json.dumps(verdict.as_dict(), indent=2) + "\n")
