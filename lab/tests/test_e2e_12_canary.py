@@ -118,7 +118,7 @@ def test_a_bad_release_is_stopped_at_the_canary_and_rolled_back(
     assert failed, "the faulty release never answered a request: the check proves nothing"
     assert {status for _, status, _ in failed} == {500}, failed[:5]
     assert len(failed) <= sent / len(view.app_servers), (len(failed), sent)
-    first, last = failed[0][0], failed[-1][0]
+    first, last = min(f[0] for f in failed), max(f[0] for f in failed)
 
     history = fleet_history(view)["hosts"]
     outcomes = [e["outcome"] for e in history[canary]]
