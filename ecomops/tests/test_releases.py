@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from ecomops.errors import EcomopsError
+from ecomops.deploy import rollback_target
+from ecomops.errors import EcomopsError, ExitCode
 from ecomops.releases import (
     fleet_release,
     good_releases,
@@ -83,3 +84,19 @@ def test_the_history_table_lists_the_last_entries_per_host():
     table = render_history(fleet, last=1).splitlines()
     assert table[0].split() == ["HOST", "AT", "TAG", "OUTCOME", "BY", "DETAIL"]
     assert len(table) == 2 and "canary_failed" in table[1] and " a " not in table[1]
+
+
+@pytest.mark.parametrize(
+    ("code", "tag", "rolls_back"),
+    [
+        (ExitCode.TASK_FAILED, "b", True),  # the canary or a health gate failed
+        (ExitCode.UNREACHABLE, "b", True),
+        (ExitCode.OK, "b", False),
+        (ExitCode.CANCELLED, "b", False),  # someone stopped it: no second run behind their back
+        (ExitCode.TASK_FAILED, "a", False),  # a redeploy of what runs has nothing to go back to
+    ],
+)
+def test_a_deploy_rolls_back_only_a_failed_rollout_of_another_release(code, tag, rolls_back):
+    before = fleet_release({"app-1": parse_history(lines(("a", "deployed")))})
+    assert (rollback_target(code, before, tag) is not None) is rolls_back
+    assert rollback_target(ExitCode.TASK_FAILED, None, "b") is None

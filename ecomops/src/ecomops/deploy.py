@@ -321,6 +321,13 @@ def _report(
         stdout.write(f"JUnit report: {request.junit}\n")
 
 
+def rollback_target(code: ExitCode, before: Entry | None, tag: str) -> Entry | None:
+    """The release to return to after a deploy of `tag` that ended with `code`, if any: what
+    the fleet served before, when the rollout failed on a host (not bad input, a cancel)."""
+    failed = code in (ExitCode.TASK_FAILED, ExitCode.UNREACHABLE)
+    return before if failed and before is not None and before.tag != tag else None
+
+
 def _fleet_release_before(request: DeployRequest, stderr: TextIO) -> Entry | None:
     try:
         return fleet_release(read_fleet(request.project_dir, request.inventory))
@@ -349,26 +356,27 @@ def deploy(
         by = {"ecomops_deployed_by": deployed_by(environ, "deploy")} if guarded else {}
         play = _play(request, tag, env, by, stop, stderr, redact)
         code = play.code
-        if code in (ExitCode.TASK_FAILED, ExitCode.UNREACHABLE) and before and before.tag != tag:
+        target = rollback_target(code, before, tag)
+        if target is not None:
             reasons = play.stopped_because() or [f"the rollout of {tag} failed (see above)"]
             stderr.write(f"deploy: {'; '.join(reasons)}\n")
             extra = {"failed_release": tag, "reasons": reasons}
             try:
-                rollback = roll_back(request, tag, before, stop, stderr, redact)
+                rollback = roll_back(request, tag, target, stop, stderr, redact)
             except EcomopsError as exc:
-                stderr.write(f"deploy: no rollback to {before.tag}: {exc}\n")
+                stderr.write(f"deploy: no rollback to {target.tag}: {exc}\n")
                 _report(request, play, code, redact, as_json, stdout, stderr, extra)
                 return code
             _report(request, play, code, redact, False, stderr, stderr, {})
-            extra |= {"rolled_back_to": before.tag, "rollback_exit_code": int(rollback.code)}
+            extra |= {"rolled_back_to": target.tag, "rollback_exit_code": int(rollback.code)}
             if rollback.code == ExitCode.OK:
                 stderr.write(
                     f"deploy: {tag} was stopped ({'; '.join(reasons)}); the shop is back on "
-                    f"the previous release {before.tag}\n"
+                    f"the previous release {target.tag}\n"
                 )
                 code = ExitCode.ROLLED_BACK
             else:
-                stderr.write(f"deploy: the rollback to {before.tag} failed too: act now\n")
+                stderr.write(f"deploy: the rollback to {target.tag} failed too: act now\n")
             play = rollback
     _report(request, play, code, redact, as_json, stdout, stderr, extra)
     return code
