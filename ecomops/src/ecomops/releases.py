@@ -154,7 +154,8 @@ def check_migrations(
     with private_data_dir() as data_dir:
         run_command(project_dir, inventory, ",".join(newer_hosts), command, tracker, data_dir)
     for result in tracker.results:
-        if result.status == "ok":
+        # An ad-hoc command always reports a change: "changed" is its success.
+        if result.status in ("ok", "changed"):
             return
         if result.status == "failed" and "rollback" in result.message:
             raise EcomopsError(
