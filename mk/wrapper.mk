@@ -82,9 +82,13 @@ ci-configure: venv ## Jenkins Configure: inventory, then `ecomops deploy --image
 	$(ECOMOPS) inventory --from $(CI_INVENTORY_FROM)
 	@$(CI_ENV) $(ECOMOPS) deploy --image-tag $(IMAGE_TAG) --junit $(REPORTS)/deploy.xml
 
-ci-smoke: venv ## Jenkins Smoke: load balancer, Prometheus targets, versions per host (waits up to 2 min)
+# The canary's analysis over the whole fleet (thresholds of roles/canary), no baseline.
+SMOKE_WINDOW ?= 60
+
+ci-smoke: venv ## Jenkins Smoke: LB, Prometheus targets, versions (waits up to 2 min), then 5xx ratio and p99 per app server over SMOKE_WINDOW s
 	@mkdir -p $(REPORTS)
 	$(ECOMOPS) status --wait 120 --json | tee $(REPORTS)/status.json
+	$(ECOMOPS) analyze --window $(SMOKE_WINDOW) --baseline= --json | tee $(REPORTS)/analyze.json
 
 ci-logout: ## Forget registry credentials (also run by Jenkins' post)
 	@if [ -d $(CI_DOCKER_CONFIG) ]; then \

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,15 @@ def test_check_diff_and_serial_reach_ansible_playbook():
                       serial="50%")  # fmt: skip
     assert _cmdline(run) == "--check --diff -e ecomops_serial=50%"
     assert _cmdline(PlaybookRun(Path(), Path("site.yml"), Path("hosts.yml"))) == ""
+    rollback = PlaybookRun(
+        Path(),
+        Path("site.yml"),
+        Path("hosts.yml"),
+        extra_vars={"ecomops_canary": False, "ecomops_deployed_by": "me (x)"},
+    )
+    assert shlex.split(_cmdline(rollback)) == [
+        "-e", '{"ecomops_canary": false, "ecomops_deployed_by": "me (x)"}'
+    ]  # fmt: skip
 
 
 def test_handoff_payload_is_one_ascii_line():

@@ -42,18 +42,23 @@ def lab_environ(view: LabView, **extra: str) -> dict[str, str]:
     return env
 
 
-def start_deploy(
-    view: LabView, *args: str, junit: Path | None = None, **env: str
-) -> subprocess.Popen[str]:
-    junit = junit or REPO / "reports" / "e2e-deploy.xml"
+def start_ecomops(view: LabView, command: str, *args: str, **env: str) -> subprocess.Popen[str]:
+    """`ecomops COMMAND --json ARGS` from the repository, with the lab's secrets."""
     return subprocess.Popen(
-        [str(ECOMOPS), "deploy", "--json", "--junit", str(junit), *args],
+        [str(ECOMOPS), command, "--json", *args],
         cwd=REPO,
         env=lab_environ(view, **env),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def start_deploy(
+    view: LabView, *args: str, junit: Path | None = None, **env: str
+) -> subprocess.Popen[str]:
+    junit = junit or REPO / "reports" / "e2e-deploy.xml"
+    return start_ecomops(view, "deploy", "--junit", str(junit), *args, **env)
 
 
 def finish(proc: subprocess.Popen[str], started: float, timeout: float = 1200) -> DeployRun:
@@ -68,3 +73,11 @@ def finish(proc: subprocess.Popen[str], started: float, timeout: float = 1200) -
 def deploy(view: LabView, *args: str, timeout: float = 1200, **env: str) -> DeployRun:
     started = time.monotonic()
     return finish(start_deploy(view, *args, **env), started, timeout)
+
+
+def ecomops(
+    view: LabView, command: str, *args: str, timeout: float = 1200, **env: str
+) -> DeployRun:
+    """Any `ecomops` command run to its end (history, rollback, analyze), its JSON report read."""
+    started = time.monotonic()
+    return finish(start_ecomops(view, command, *args, **env), started, timeout)

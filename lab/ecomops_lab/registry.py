@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import base64
 import http.client
+import io
 import json
 import ssl
+import tarfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import docker
@@ -14,6 +17,32 @@ from docker.errors import ImageNotFound
 from ecomops_lab.engine import LabError
 
 APP_IMAGES = ("ecommerce-backend", "ecommerce-fraud-api", "ecommerce-frontend")
+
+
+def derive_release(
+    base_tag: str,
+    new_tag: str,
+    backend_files: Mapping[str, str] | None = None,
+    backend_env: Mapping[str, str] | None = None,
+) -> None:
+    """A genuinely new release (new image IDs) of every app image, as a new commit would
+    build, from `base_tag`; the backend may get extra files in /app and environment."""
+    dc = docker.from_env(timeout=600)
+    for name in APP_IMAGES:
+        extra = (backend_files or {}) if name == "ecommerce-backend" else {}
+        env = (backend_env or {}) if name == "ecommerce-backend" else {}
+        lines = [f"FROM {name}:{base_tag}", f"LABEL org.ecomops.e2e.release={new_tag}"]
+        lines += [f"COPY {file} /app/{file}" for file in extra]
+        lines += [f"ENV {key}={value}" for key, value in env.items()]
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as tar:
+            for file, text in {"Dockerfile": "\n".join(lines) + "\n", **extra}.items():
+                data = text.encode()
+                info = tarfile.TarInfo(file)
+                info.size, info.mode = len(data), 0o644
+                tar.addfile(info, io.BytesIO(data))
+        buf.seek(0)
+        dc.images.build(fileobj=buf, custom_context=True, tag=f"{name}:{new_tag}", rm=True)
 
 
 def push(

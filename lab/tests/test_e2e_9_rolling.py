@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import tarfile
-
-import docker
 import pytest
 from ecomops_lab import registry
 from ecomops_lab.deploys import deploy
@@ -14,23 +10,9 @@ from ecomops_lab.probe import LabView, Load
 pytestmark = pytest.mark.e2e
 
 
-def new_release(base_tag: str, new_tag: str) -> None:
-    """A genuinely new image (new ID) per app image, as a new commit would build."""
-    dc = docker.from_env()
-    for name in registry.APP_IMAGES:
-        dockerfile = f"FROM {name}:{base_tag}\nLABEL org.ecomops.e2e.release={new_tag}\n"
-        buf = io.BytesIO()
-        with tarfile.open(fileobj=buf, mode="w") as tar:
-            info = tarfile.TarInfo("Dockerfile")
-            info.size = len(dockerfile)
-            tar.addfile(info, io.BytesIO(dockerfile.encode()))
-        buf.seek(0)
-        dc.images.build(fileobj=buf, custom_context=True, tag=f"{name}:{new_tag}", rm=True)
-
-
 def test_a_rolling_deploy_under_load_loses_no_request(view: LabView, image_tag: str) -> None:
     new_tag = f"{image_tag}-e2e"
-    new_release(image_tag, new_tag)
+    registry.derive_release(image_tag, new_tag)
     registry.push(
         view.env["LAB_REGISTRY_PUSH"],
         view.env["ECOMOPS_REGISTRY_USER"],

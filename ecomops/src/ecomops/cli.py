@@ -6,11 +6,13 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 from ecomops import terraform
-from ecomops.deploy import PLAYBOOKS, TARGETS, DeployRequest, deploy, load_inventory
+from ecomops.canary import Prometheus, Thresholds, analyze, canary_window
+from ecomops.deploy import PLAYBOOKS, TARGETS, DeployRequest, deploy, load_inventory, rollback
 from ecomops.errors import EXIT_CODE_HELP, EcomopsError, ExitCode
 from ecomops.inventory import (
     FORMATS,
@@ -20,8 +22,19 @@ from ecomops.inventory import (
     write_ssh_files,
 )
 from ecomops.junit import write_junit
+from ecomops.releases import fleet_release, read_fleet, render_history
 from ecomops.sources import SOURCES, load_contract
-from ecomops.status import CHECK_KINDS, gather, gather_until_healthy, render_checks
+from ecomops.status import (
+    CHECK_KINDS,
+    gather,
+    gather_until_healthy,
+    inventory_app_servers,
+    inventory_prometheus_url,
+    prometheus_credentials,
+    render_checks,
+)
+
+T = TypeVar("T")
 
 DESCRIPTION = """\
 Deploy and operate the e-commerce stack: build the Ansible inventory from
@@ -37,6 +50,9 @@ examples:
   ecomops deploy --serial 50%                      # rolling batches of half the app servers
   ecomops deploy --target kubernetes --kubeconfig ~/.kube/eks --image-tag "$SHA"
   ecomops status --json
+  ecomops analyze --window 60                      # every app server's 5xx ratio and p99
+  ecomops history --json                           # the release history of every app server
+  ecomops rollback                                 # back to the release before the current one
   ecomops provision --plan-only                    # init + plan to a file, no apply
 
 secrets come from the environment only (never arguments): ECOMOPS_REGISTRY,
@@ -72,6 +88,25 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
+def _command(
+    sub: Any,  # what add_subparsers returns (its class is private)
+    common: argparse.ArgumentParser,
+    name: str,
+    text: str,
+    description: str | None = None,
+    *,
+    inventory: bool = False,
+) -> argparse.ArgumentParser:
+    """One subcommand, with the common flags and the exit codes in its --help."""
+    parser = sub.add_parser(
+        name, parents=[common], help=text, description=description or text,
+        epilog=EXIT_CODE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    if inventory:
+        parser.add_argument("-i", "--inventory", type=Path, help="default: inventory/hosts.yml")
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
@@ -82,14 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    inv = sub.add_parser(
+    inv = _command(
+        sub,
+        common,
         "inventory",
-        parents=[common],
-        help="build inventory/hosts.yml and the SSH config for ProxyJump",
-        description="Build the Ansible inventory from the inventory contract "
+        "build inventory/hosts.yml and the SSH config for ProxyJump",
+        "Build the Ansible inventory from the inventory contract "
         "(inventory/CONTRACT.md) and write .cache/ssh/config for the bastions.",
-        epilog=EXIT_CODE_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     inv.add_argument("--from", dest="source", choices=SOURCES, required=True, help="where to read")
     inv.add_argument(
@@ -113,20 +147,19 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", help="inventory file, or - for stdout (default: inventory/hosts.yml)"
     )
 
-    dep = sub.add_parser(
+    dep = _command(
+        sub,
+        common,
         "deploy",
-        parents=[common],
-        help="run playbooks/site.yml (or kubernetes.yml) with progress, summary and JUnit",
-        description="Run playbooks/site.yml through ansible-runner: live progress on stderr, "
+        "run playbooks/site.yml (or kubernetes.yml) with progress, summary and JUnit",
+        "Run playbooks/site.yml through ansible-runner: live progress on stderr, "
         "a per-host summary, a JUnit report (one case per host and task). With --target "
         "kubernetes, run playbooks/kubernetes.yml instead: render kubernetes/overlays/OVERLAY "
         "with every image at --image-tag, run that release's migrations Job and wait for it, "
         "apply, and wait for the rollout, on the cluster of --kubeconfig (the Secret "
         "`ecommerce-backend` must exist there: kubernetes/README.md).",
-        epilog=EXIT_CODE_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        inventory=True,
     )
-    dep.add_argument("-i", "--inventory", type=Path, help="default: inventory/hosts.yml")
     dep.add_argument("--limit", help="hosts or groups to run on (checked against the inventory)")
     dep.add_argument("--tags", help="only tasks with these tags (comma separated)")
     dep.add_argument("--check", action="store_true", help="dry run: change nothing")
@@ -155,17 +188,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="--target kubernetes: a folder of kubernetes/overlays (aws, minimal; default aws)",
     )
     dep.add_argument("--junit", type=Path, help="default: reports/deploy.xml")
+    dep.add_argument(
+        "--no-rollback",
+        dest="rollback",
+        action="store_false",
+        help="leave a failed rollout as it is instead of returning the app servers to the "
+        "release they served before (exit code 7 says a rollback happened)",
+    )
     # Test and expert hook: another playbook through the same machinery.
     dep.add_argument("--playbook", type=Path, help=argparse.SUPPRESS)
 
-    stat = sub.add_parser(
+    stat = _command(
+        sub,
+        common,
         "status",
-        parents=[common],
-        help="load balancer health, Prometheus targets, versions per host, active fraud model",
-        epilog=EXIT_CODE_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "load balancer health, Prometheus targets, versions per host, active fraud model",
+        inventory=True,
     )
-    stat.add_argument("-i", "--inventory", type=Path, help="default: inventory/hosts.yml")
     stat.add_argument("--prometheus-url", help="default: http://<monitoring host>:9090")
     stat.add_argument("--junit", type=Path, help="default: reports/status.xml")
     stat.add_argument(
@@ -182,18 +221,65 @@ def build_parser() -> argparse.ArgumentParser:
         "(a smoke test right after a deploy: Prometheus needs a scrape to see new targets)",
     )
 
+    ana = _command(
+        sub,
+        common,
+        "analyze",
+        "judge app servers on their 5xx ratio and p99 latency in Prometheus",
+        "Wait one analysis window, then judge the backends of the --canary hosts "
+        "(default: every app server) over it against the other app servers and the "
+        "thresholds: what the rolling deploy asks after its first batch (roles/canary, whose "
+        "defaults/main.yml holds the default thresholds), and the Jenkinsfile's smoke test.",
+        inventory=True,
+    )
+    ana.add_argument("--prometheus-url", help="default: http://<monitoring host>:9090")
+    ana.add_argument("--canary", action="append", default=[], metavar="HOST", help="repeatable")
+    ana.add_argument(
+        "--baseline",
+        action="append",
+        default=None,
+        metavar="HOST",
+        help="repeatable (default: the app servers that are not --canary; --baseline= none)",
+    )
+    ana.add_argument(
+        "--prometheus-password-stdin",
+        action="store_true",
+        help="read Prometheus' password from stdin (default: ECOMOPS_PROMETHEUS_PASSWORD); "
+        "the user is ECOMOPS_PROMETHEUS_USER, else ecomops",
+    )
+    ana.add_argument("--window", type=float, default=None, metavar="SECONDS")
+    ana.add_argument("--max-error-ratio", type=float)
+    ana.add_argument("--max-latency-ratio", type=float)
+    ana.add_argument("--latency-floor", type=float, metavar="SECONDS")
+    ana.add_argument("--min-requests", type=int)
+
+    hist = _command(
+        sub,
+        common,
+        "history",
+        "the release history of every app server (what, when, by whom, outcome)",
+        inventory=True,
+    )
+    hist.add_argument("--last", type=int, default=10, help="entries per host (default 10)")
+
+    rb = _command(
+        sub,
+        common,
+        "rollback",
+        "return the app servers to the release before the current one",
+        "Read the release history, judge the current release's migrations "
+        "(expand/contract: `manage.py rollback_safety`), and deploy the previous good release "
+        "through the rolling deploy (drain, deploy, health gate, rejoin), without canary.",
+        inventory=True,
+    )
+    rb.add_argument("--to", metavar="TAG", help="this good release of the history instead")
+    rb.add_argument("--junit", type=Path, help="default: reports/rollback.xml")
+
     for name, text in (
         ("provision", "terraform init, plan to a file, apply that plan"),
         ("destroy", "terraform destroy (needs --confirm)"),
     ):
-        tf = sub.add_parser(
-            name,
-            parents=[common],
-            help=text,
-            description=text,
-            epilog=EXIT_CODE_HELP,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
+        tf = _command(sub, common, name, text)
         tf.add_argument("--terraform-dir", type=Path, help="default: terraform/ in the repository")
         tf.add_argument("--var-file", type=Path, action="append", default=[], help="tfvars file")
         if name == "provision":
@@ -255,6 +341,7 @@ def _deploy(args: argparse.Namespace, root: Path) -> ExitCode:
         target=args.target,
         kubeconfig=args.kubeconfig.resolve() if args.kubeconfig else None,
         overlay=args.overlay,
+        rollback=args.rollback,
     )
     return deploy(request, args.json)
 
@@ -282,6 +369,79 @@ def _status(args: argparse.Namespace, root: Path) -> ExitCode:
     return ExitCode.OK if healthy else ExitCode.UNHEALTHY
 
 
+def _analyze(args: argparse.Namespace, root: Path) -> ExitCode:
+    given = (args.max_error_ratio, args.max_latency_ratio, args.latency_floor, args.min_requests)
+    # The playbook passes every value; people mostly none (roles/canary's defaults).
+    defaults = Thresholds.role_defaults(root) if None in given else None
+    thresholds = Thresholds(
+        max_error_ratio=_given(args.max_error_ratio, defaults, "max_error_ratio"),
+        max_latency_ratio=_given(args.max_latency_ratio, defaults, "max_latency_ratio"),
+        latency_floor_seconds=_given(args.latency_floor, defaults, "latency_floor_seconds"),
+        min_requests=_given(args.min_requests, defaults, "min_requests"),
+    )
+    window = args.window if args.window is not None else canary_window(root)
+    if window <= 0:
+        raise EcomopsError(f"--window: {window:g} is not a number of seconds (more than 0)")
+    inventory: dict[str, object] = {}
+    if not (args.prometheus_url and args.canary and args.baseline is not None):
+        inventory = load_inventory((args.inventory or root / "inventory" / "hosts.yml").resolve())
+    servers = inventory_app_servers(inventory) if inventory else []
+    canary = args.canary or servers
+    if not canary:
+        raise EcomopsError("no app server to judge: pass --canary HOST or an inventory with some")
+    # An empty --baseline= says: no baseline (a fleet of one).
+    baseline = [h for h in args.baseline if h] if args.baseline is not None else [
+        host for host in servers if host not in canary
+    ]  # fmt: skip
+    url = args.prometheus_url or inventory_prometheus_url(inventory)
+    environ = dict(os.environ)
+    if args.prometheus_password_stdin:
+        # How the playbook hands it over: never on a command line or in an environment.
+        environ["ECOMOPS_PROMETHEUS_PASSWORD"] = sys.stdin.readline().strip()
+    prometheus = Prometheus(url, prometheus_credentials(environ))
+    verdict = analyze(prometheus, canary, baseline, window, thresholds)
+    if args.json:
+        sys.stdout.write(json.dumps(verdict.as_dict(), indent=2) + "\n")
+    else:
+        sys.stdout.write(verdict.summary() + "\n")
+    return ExitCode.OK if verdict.passed else ExitCode.UNHEALTHY
+
+
+def _given(value: T | None, defaults: Thresholds | None, name: str) -> T:
+    return getattr(defaults, name) if value is None else value
+
+
+def _history(args: argparse.Namespace, root: Path) -> ExitCode:
+    inventory_path = (args.inventory or root / "inventory" / "hosts.yml").resolve()
+    load_inventory(inventory_path)
+    fleet = read_fleet(root, inventory_path)
+    current = fleet_release(fleet)
+    if args.json:
+        doc = {
+            "current": current.tag if current else None,
+            "hosts": {
+                h: [e.as_dict() for e in entries[-args.last :]] for h, entries in fleet.items()
+            },
+        }
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_history(fleet, args.last))
+        sys.stdout.write(f"fleet release: {current.tag if current else 'unknown'}\n")
+    return ExitCode.OK
+
+
+def _rollback(args: argparse.Namespace, root: Path) -> ExitCode:
+    request = DeployRequest(
+        project_dir=root,
+        playbook=(root / "playbooks" / PLAYBOOKS["compose"]).resolve(),
+        inventory=(args.inventory or root / "inventory" / "hosts.yml").resolve(),
+        junit=(args.junit or root / "reports" / "rollback.xml").resolve(),
+        image_tag=None,
+        verbosity=args.verbose,
+    )
+    return rollback(request, args.to, args.json)
+
+
 def _terraform(args: argparse.Namespace, root: Path) -> None:
     chdir = args.terraform_dir or root / "terraform"
     if args.command == "provision":
@@ -290,6 +450,13 @@ def _terraform(args: argparse.Namespace, root: Path) -> None:
     if not args.confirm:
         raise EcomopsError("destroy removes every resource of the stack; pass --confirm to proceed")
     terraform.destroy(chdir, args.var_file)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Path], ExitCode]] = {
+    "analyze": _analyze,
+    "history": _history,
+    "rollback": _rollback,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -303,6 +470,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _deploy(args, root)
         if args.command == "status":
             return _status(args, root)
+        if args.command in COMMANDS:
+            return COMMANDS[args.command](args, root)
         _terraform(args, root)
         return ExitCode.OK
     except EcomopsError as exc:

@@ -4,13 +4,16 @@ or kubernetes.yml on a cluster), report progress, totals and JUnit."""
 from __future__ import annotations
 
 import fnmatch
+import getpass
 import itertools
 import json
 import os
 import re
 import shlex
+import socket
 import sys
-from dataclasses import asdict, dataclass
+import threading
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -21,6 +24,15 @@ from ecomops.events import EventTracker, HostTotals, summary_table
 from ecomops.inventory import inventory_host_names
 from ecomops.junit import write_junit
 from ecomops.lock import deploy_lock
+from ecomops.releases import (
+    Entry,
+    check_migrations,
+    fleet_release,
+    good_releases,
+    hosts_on,
+    previous_release,
+    read_fleet,
+)
 from ecomops.runner import (
     PlaybookRun,
     RunOutcome,
@@ -52,6 +64,8 @@ class DeployRequest:
     verbosity: int = 0
     serial: str | None = None
     target: str = "compose"
+    # Return the app servers to their previous release when the rollout fails.
+    rollback: bool = True
     kubeconfig: Path | None = None
     overlay: str = "aws"
 
@@ -190,24 +204,41 @@ def exit_code(outcome: RunOutcome, totals: dict[str, HostTotals]) -> ExitCode:
     return ExitCode.OK
 
 
-def deploy(
-    request: DeployRequest, as_json: bool, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr
-) -> ExitCode:
-    environ = dict(os.environ)
-    env: dict[str, str] = {}
-    if request.target == "kubernetes":
-        tag, kubeconfig = check_kubernetes_request(request, environ)
-        env = {"ECOMOPS_KUBECONFIG": str(kubeconfig), "ECOMOPS_KUBERNETES_OVERLAY": request.overlay}
-    else:
-        tag = check_request(request, environ)
-    redact = Redactor(split_secrets(environ)[1])
+def deployed_by(environ: dict[str, str], command: str) -> str:
+    """Who or what deploys, for the release history: the Jenkins build, else user@host."""
+    if environ.get("BUILD_TAG"):
+        return f"{environ['BUILD_TAG']} ({command})"
+    return f"{getpass.getuser()}@{socket.gethostname()} ({command})"
+
+
+@dataclass
+class _Play:
+    """One ansible-playbook run of a deploy: its outcome, results and exit code."""
+
+    tag: str
+    outcome: RunOutcome
+    tracker: EventTracker
+    code: ExitCode
+
+    def stopped_because(self) -> list[str]:
+        """The messages of the tasks that stopped the rollout (the canary's verdict)."""
+        return [
+            r.message for r in self.tracker.results
+            if r.status == "failed" and r.task.startswith("Stop the rollout")
+        ]  # fmt: skip
+
+
+def _play(
+    request: DeployRequest,
+    tag: str,
+    env: dict[str, str],
+    extra_vars: dict[str, Any],
+    stop: threading.Event,
+    stderr: TextIO,
+    redact: Redactor,
+) -> _Play:
     tracker = EventTracker(stderr, redact, verbose=request.verbosity > 0)
-    lock = request.project_dir / ".cache" / "deploy.lock"
-    with (
-        deploy_lock(lock, stderr),
-        cancel_on_signals() as stop,
-        private_data_dir() as data_dir,
-    ):
+    with private_data_dir() as data_dir:
         run = PlaybookRun(
             project_dir=request.project_dir,
             playbook=request.playbook,
@@ -223,32 +254,159 @@ def deploy(
             verbosity=request.verbosity,
             serial=request.serial,
             env={"ECOMOPS_IMAGE_TAG": tag, **env},
+            extra_vars=extra_vars,
         )
         outcome = run_playbook(run, tracker, data_dir, stop)
-    totals = tracker.totals()
-    code = exit_code(outcome, totals)
-    if outcome.status == "canceled":
+    return _Play(tag, outcome, tracker, exit_code(outcome, tracker.totals()))
+
+
+def roll_back(
+    request: DeployRequest,
+    leaving: str,
+    target: Entry,
+    stop: threading.Event,
+    stderr: TextIO,
+    redact: Redactor,
+) -> _Play:
+    """Return the app servers on `leaving` to `target` through the rolling deploy, its
+    migrations judged first. Only hosts not on `target` change (the playbook's plan)."""
+    fleet = read_fleet(request.project_dir, request.inventory)
+    newer = hosts_on(fleet, leaving) or sorted(fleet)
+    check_migrations(request.project_dir, request.inventory, newer, target)
+    stderr.write(f"rollback: returning the app servers from {leaving} to {target.tag}\n")
+    by = deployed_by(dict(os.environ), f"rollback from {leaving}")
+    extra = {"ecomops_canary": False, "ecomops_release_outcome": "rolled_back",
+             "ecomops_deployed_by": by}  # fmt: skip
+    # Only the app servers' playbook: bastions and monitoring do not change with the release.
+    playbook = request.project_dir / "playbooks" / "app_servers.yml"
+    rollback = replace(request, playbook=playbook, limit=None, tags=None, check=False, diff=False)
+    return _play(rollback, target.tag, {}, extra, stop, stderr, redact)
+
+
+def _report(
+    request: DeployRequest,
+    play: _Play,
+    code: ExitCode,
+    redact: Redactor,
+    as_json: bool,
+    stdout: TextIO,
+    stderr: TextIO,
+    extra: dict[str, Any],
+) -> None:
+    totals = play.tracker.totals()
+    if play.outcome.status == "canceled":
         stderr.write("deploy cancelled by a signal: hosts may be halfway through a change\n")
-    write_junit(tracker.results, request.junit)
-    if code == ExitCode.TOOL_FAILED:
+    write_junit(play.tracker.results, request.junit)
+    if play.code == ExitCode.TOOL_FAILED:
         stderr.write(
-            f"ansible-playbook stopped (status {outcome.status}, rc {outcome.rc}) before "
-            f"finishing any host; its last output:\n{redact(outcome.output_tail)}\n"
+            f"ansible-playbook stopped (status {play.outcome.status}, rc {play.outcome.rc}) "
+            f"before finishing any host; its last output:\n{redact(play.outcome.output_tail)}\n"
         )
     table = summary_table(totals)
     if as_json:
         stderr.write(table)
         report = {
-            "status": outcome.status,
+            "status": play.outcome.status,
             "exit_code": int(code),
-            "image_tag": tag,
+            "image_tag": play.tag,
             "target": request.target,
             "hosts": {host: t.counts for host, t in sorted(totals.items())},
-            "tasks": [asdict(r) for r in tracker.results],
+            "tasks": [asdict(r) for r in play.tracker.results],
             "junit": str(request.junit),
+            **extra,
         }
         stdout.write(redact(json.dumps(report, indent=2)) + "\n")
     else:
         stdout.write(table)
         stdout.write(f"JUnit report: {request.junit}\n")
+
+
+def rollback_target(code: ExitCode, before: Entry | None, tag: str) -> Entry | None:
+    """The release to return to after a deploy of `tag` that ended with `code`, if any: what
+    the fleet served before, when the rollout failed on a host (not bad input, a cancel)."""
+    failed = code in (ExitCode.TASK_FAILED, ExitCode.UNREACHABLE)
+    return before if failed and before is not None and before.tag != tag else None
+
+
+def _fleet_release_before(request: DeployRequest, stderr: TextIO) -> Entry | None:
+    try:
+        return fleet_release(read_fleet(request.project_dir, request.inventory))
+    except EcomopsError as exc:
+        stderr.write(f"deploy: no automatic rollback this time: {exc}\n")
+        return None
+
+
+def deploy(
+    request: DeployRequest, as_json: bool, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr
+) -> ExitCode:
+    environ = dict(os.environ)
+    env: dict[str, str] = {}
+    if request.target == "kubernetes":
+        tag, kubeconfig = check_kubernetes_request(request, environ)
+        env = {"ECOMOPS_KUBECONFIG": str(kubeconfig), "ECOMOPS_KUBERNETES_OVERLAY": request.overlay}
+    else:
+        tag = check_request(request, environ)
+    redact = Redactor(split_secrets(environ)[1])
+    # A failed rollout of the app servers goes back to what they served before.
+    guarded = request.target == "compose" and not request.check and request.rollback
+    lock = request.project_dir / ".cache" / "deploy.lock"
+    extra: dict[str, Any] = {}
+    with deploy_lock(lock, stderr), cancel_on_signals() as stop:
+        before = _fleet_release_before(request, stderr) if guarded else None
+        by = {"ecomops_deployed_by": deployed_by(environ, "deploy")} if guarded else {}
+        play = _play(request, tag, env, by, stop, stderr, redact)
+        code = play.code
+        target = rollback_target(code, before, tag)
+        if target is not None:
+            reasons = play.stopped_because() or [f"the rollout of {tag} failed (see above)"]
+            stderr.write(f"deploy: {'; '.join(reasons)}\n")
+            extra = {"failed_release": tag, "reasons": reasons}
+            try:
+                rollback = roll_back(request, tag, target, stop, stderr, redact)
+            except EcomopsError as exc:
+                stderr.write(f"deploy: no rollback to {target.tag}: {exc}\n")
+                _report(request, play, code, redact, as_json, stdout, stderr, extra)
+                return code
+            _report(request, play, code, redact, False, stderr, stderr, {})
+            extra |= {"rolled_back_to": target.tag, "rollback_exit_code": int(rollback.code)}
+            if rollback.code == ExitCode.OK:
+                stderr.write(
+                    f"deploy: {tag} was stopped ({'; '.join(reasons)}); the shop is back on "
+                    f"the previous release {target.tag}\n"
+                )
+                code = ExitCode.ROLLED_BACK
+            else:
+                stderr.write(f"deploy: the rollback to {target.tag} failed too: act now\n")
+            play = rollback
+    _report(request, play, code, redact, as_json, stdout, stderr, extra)
     return code
+
+
+def rollback(
+    request: DeployRequest,
+    to_tag: str | None,
+    as_json: bool,
+    stdout: TextIO = sys.stdout,
+    stderr: TextIO = sys.stderr,
+) -> ExitCode:
+    """`ecomops rollback`: the fleet back to the good release before the one it serves."""
+    environ = dict(os.environ)
+    check_request(replace(request, image_tag=to_tag or "unused"), environ)
+    redact = Redactor(split_secrets(environ)[1])
+    lock = request.project_dir / ".cache" / "deploy.lock"
+    with deploy_lock(lock, stderr), cancel_on_signals() as stop:
+        fleet = read_fleet(request.project_dir, request.inventory)
+        current = fleet_release(fleet)
+        if current is None:
+            raise EcomopsError("no app server has a release history: nothing to roll back")
+        if to_tag:
+            known = [e for entries in fleet.values() for e in good_releases(entries)]
+            target = next((e for e in reversed(known) if e.tag == to_tag), None)
+            if target is None:
+                raise EcomopsError(f"--to: no app server's history has {to_tag} as a good release")
+        else:
+            target = previous_release(fleet, current.tag)
+        play = roll_back(request, current.tag, target, stop, stderr, redact)
+    extra = {"rolled_back_from": current.tag, "rolled_back_to": target.tag}
+    _report(request, play, play.code, redact, as_json, stdout, stderr, extra)
+    return play.code

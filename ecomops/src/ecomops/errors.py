@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     MISSING_CREDENTIALS = 4
     TOOL_FAILED = 5
     UNHEALTHY = 6
+    ROLLED_BACK = 7
     CANCELLED = 130
 
 
@@ -26,7 +27,10 @@ exit codes:
   3  at least one host was unreachable
   4  missing credentials (environment variables listed in the message)
   5  an external tool failed (terraform, AWS API, ansible-playbook itself)
-  6  status found something unhealthy or unanswering (load balancer, Prometheus)
+  6  status found something unhealthy or unanswering (load balancer, Prometheus),
+     or analyze found a release failing its thresholds
+  7  the release failed its canary or its rollout and the app servers were rolled back
+     to the previous release
   130 cancelled by SIGINT/SIGTERM (ansible-playbook is stopped, temporary files removed)
 """
 

@@ -10,7 +10,9 @@ checking (which ansible-runner turns off unless told) stays on.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import shlex
 import shutil
 import signal
 import sys
@@ -44,6 +46,8 @@ class PlaybookRun:
     serial: str | None = None
     # Non-secret settings for the play, e.g. ECOMOPS_IMAGE_TAG.
     env: Mapping[str, str] = field(default_factory=dict)
+    # Further non-secret play variables (-e), e.g. a rollback's ecomops_canary: false.
+    extra_vars: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ def _cmdline(run: PlaybookRun) -> str:
         flags.append("--diff")
     if run.serial:
         flags.append(f"-e ecomops_serial={run.serial}")
+    if run.extra_vars:
+        flags.append(f"-e {shlex.quote(json.dumps(dict(run.extra_vars)))}")
     return " ".join(flags)
 
 

@@ -240,6 +240,21 @@ def _inventory_vars(inventory: dict[str, Any]) -> tuple[dict[str, Any], dict[str
     return top.get("vars") or {}, (children.get("monitoring") or {}).get("hosts") or {}
 
 
+def inventory_prometheus_url(inventory: dict[str, Any]) -> str:
+    """Prometheus on the inventory's monitoring host."""
+    _, monitoring = _inventory_vars(inventory)
+    address = next((h.get("ansible_host") for h in monitoring.values() if h), None)
+    if not address:
+        raise EcomopsError("no monitoring host in the inventory; pass --prometheus-url")
+    return f"http://{address}:9090"
+
+
+def inventory_app_servers(inventory: dict[str, Any]) -> list[str]:
+    """The app servers of an inventory written by `ecomops inventory`, in its order."""
+    children = (inventory.get("all") or {}).get("children") or {}
+    return list(((children.get("app_servers") or {}).get("hosts") or {}).keys())
+
+
 def load_balancer_checks(project_dir: Path, variables: dict[str, Any]) -> list[Check]:
     kind = variables.get("ecomops_lb_kind")
     if kind == "haproxy":
@@ -282,17 +297,13 @@ def gather(
     prometheus_url: str | None,
     kinds: tuple[str, ...],
 ) -> list[Check]:
-    variables, monitoring = _inventory_vars(inventory)
+    variables, _ = _inventory_vars(inventory)
     checks: list[Check] = []
     if "lb" in kinds:
         checks += load_balancer_checks(project_dir, variables)
     if "prometheus" in kinds:
-        if not prometheus_url:
-            address = next((h.get("ansible_host") for h in monitoring.values() if h), None)
-            if not address:
-                raise EcomopsError("no monitoring host in the inventory; pass --prometheus-url")
-            prometheus_url = f"http://{address}:9090"
-        checks += prometheus_targets(prometheus_url, prometheus_credentials(os.environ))
+        url = prometheus_url or inventory_prometheus_url(inventory)
+        checks += prometheus_targets(url, prometheus_credentials(os.environ))
     if "versions" in kinds:
         checks += version_checks(project_dir, inventory_path)
     if "fraud" in kinds:
