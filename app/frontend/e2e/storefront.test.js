@@ -179,8 +179,14 @@ async function assertFraudDashboardReadable(page, what) {
   const headers = await headersNarrowerThanAWord(page);
   assert.ok(headers.checked >= 10, `${what}: the dashboard's table headers were measured (${headers.checked})`);
   assert.deepEqual(headers.narrow, [], `${what}: table headers narrower than their longest word`);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `${what}: no horizontal scrolling (page is ${overflow}px too wide)`);
+  const { overflow, widest } = await page.evaluate(() => {
+    // The innermost elements past the window's right edge: what to fix, not just how much.
+    const past = [...document.body.querySelectorAll('*')].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5);
+    const innermost = past.filter((el) => !past.some((other) => other !== el && el.contains(other)));
+    const name = (el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${el.textContent.trim().slice(0, 40)}"`;
+    return { overflow: document.documentElement.scrollWidth - window.innerWidth, widest: innermost.slice(0, 3).map(name) };
+  });
+  assert.ok(overflow <= 0, `${what}: no horizontal scrolling (page is ${overflow}px too wide: ${widest.join(', ')})`);
   for (const part of FRAUD_PARTS) {
     const box = await page.locator(part).boundingBox();
     assert.ok(box, `${what}: ${part} is shown`);
