@@ -150,6 +150,10 @@ class _Canceller:
                 os.kill(pid, signal.SIGKILL)
 
 
+def _never_cancel() -> bool:
+    return False
+
+
 def run_playbook(
     run: PlaybookRun,
     tracker: EventTracker,
@@ -224,7 +228,10 @@ def _run(
         rotate_artifacts=1,
         ident="run",
         quiet=True,
-        cancel_callback=canceller,
+        # Never None: without a callback ansible-runner installs SIGINT/SIGTERM handlers of
+        # its own in place of cancel_on_signals', and they outlive the run (a deploy's
+        # release-history read would leave a Jenkins abort unheard by the deploy after it).
+        cancel_callback=canceller or _never_cancel,
         # How often ansible-runner looks at the cancel callback while output is quiet.
         settings={"pexpect_timeout": 1},
         **kwargs,
