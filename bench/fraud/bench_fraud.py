@@ -26,6 +26,11 @@ from urllib.parse import urlparse
 
 import numpy as np
 import pytest
+from ecomops.waiting import wait_for
+
+# bench/wrk.py: every HTTP figure of bench/ comes from the same wrk runner.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import wrk
 
 from fraud.ml.datasets import load_seed_sqlite
 from fraud.ml.detector import train
@@ -210,30 +215,15 @@ def test_api_p99(gunicorn_server: Server, django_user_model: Any) -> None:
 
 
 SERVICE_OUT = Path(os.environ.get("FRAUD_API_BENCH_OUT", "../../reports/bench/fraud-api.json"))
-BACKEND_BENCH = Path(__file__).resolve().parents[1] / "backend" / "bench.py"
 WRK_CONNECTIONS, WRK_SECONDS, BATCH_ROWS, BATCH_REQUESTS = 50, 10, 10_000, 10
 
 
-def _parse_wrk() -> Any:
-    """bench/backend's wrk output parser (latency percentiles, req/s, errors)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("backend_bench", BACKEND_BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.parse_wrk
-
-
-def _wrk_post(url: str, body: str, workdir: Path) -> str:
-    script = workdir / "post.lua"
-    script.write_text(
+def _post_json(body: str) -> str:
+    """A wrk script POSTing `body` as JSON on every request."""
+    return (
         'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
         f"wrk.body = {json.dumps(body)}\n"
     )
-    command = ["wrk", "-t2", f"-c{WRK_CONNECTIONS}", f"-d{WRK_SECONDS}s", "--timeout", "10s",
-               "--latency", "-s", str(script), url]  # fmt: skip
-    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
 def test_service_against_in_process_scoring(
@@ -264,14 +254,17 @@ def test_service_against_in_process_scoring(
     with live_fraud_api(
         pg_cluster, connection.settings_dict["NAME"], tmp_path, OPENBLAS_NUM_THREADS="1"
     ) as api:
-        deadline = time.monotonic() + 30
-        while api.request("GET", "/readyz").status != 200:
-            assert time.monotonic() < deadline, "the fraud API loaded no model within 30 s"
-            time.sleep(0.2)
-        body = json.dumps({"features": features})
-        _wrk_post(f"{api.url}/score", body, tmp_path)  # warm-up: connections, first requests
-        http_single = _parse_wrk()("fraud-api", _wrk_post(f"{api.url}/score", body, tmp_path))
-        assert http_single.errors == 0, f"{http_single.errors} failed requests"
+        wait_for(
+            "the fraud API serving the active model (/readyz 200)",
+            lambda: api.request("GET", "/readyz").status == 200,
+            30,
+            0.2,
+        )
+        script = _post_json(json.dumps({"features": features}))
+        wrk.run(f"{api.url}/score", WRK_CONNECTIONS, 3, script)  # warm-up: connections
+        http_single = wrk.run(f"{api.url}/score", WRK_CONNECTIONS, WRK_SECONDS, script)
+        failed = http_single.non_2xx + http_single.socket_errors
+        assert failed == 0, f"{failed} failed requests"
         payload = {"rows": batch}
         started = time.perf_counter()
         for _ in range(BATCH_REQUESTS):
