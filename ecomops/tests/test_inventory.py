@@ -28,7 +28,7 @@ def test_app_servers_jump_through_the_bastion_of_their_az(outputs, tmp_path):
         f"-F {tmp_path}/config -o ProxyJump=ecommerce_bastion_az2"
     )
     bastion = children["bastions"]["hosts"]["ecommerce_bastion_az1"]
-    assert (bastion["ansible_host"], bastion["ansible_port"]) == ("54.210.17.4", 22)
+    assert (bastion["ansible_host"], bastion["ansible_port"]) == ("203.0.113.4", 22)
     assert set(children["az_us_east_1b"]["hosts"]) == {"ecommerce_bastion_az2", "ecommerce_app_az2"}
 
 
@@ -45,7 +45,7 @@ def test_group_vars_carry_the_database_and_load_balancer(outputs, tmp_path):
 def test_ssh_config_gives_the_jump_hop_its_key_and_checks_host_keys(outputs, tmp_path):
     ssh = SshFiles.under(tmp_path, identity=Path("/keys/id_ed25519"))
     text = render_ssh_config(contract_from_outputs(outputs, "fixture"), ssh, "fixture")
-    assert "Host ecommerce_bastion_az1\n  HostName 54.210.17.4\n  Port 22\n" in text
+    assert "Host ecommerce_bastion_az1\n  HostName 203.0.113.4\n  Port 22\n" in text
     assert 'IdentityFile "/keys/id_ed25519"' in text
     assert f'UserKnownHostsFile "{tmp_path}/known_hosts"' in text
     assert "StrictHostKeyChecking accept-new" in text

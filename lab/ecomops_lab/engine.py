@@ -71,11 +71,13 @@ class Extras:
 
     binds: dict[str, str]  # host path -> container path
     image_id: str
+    lab_id: str  # LabDir.identity(): a container belongs to one lab
 
 
 def _spec(host: Host, extras: Extras) -> str:
     spec = {
         "image": extras.image_id,
+        "lab": extras.lab_id,
         "addresses": {k: str(v) for k, v in host.addresses.items()},
         "published": host.published,
         "binds": extras.binds,
@@ -100,6 +102,7 @@ def ensure_container(
             if existing.status != "running":
                 existing.start()
             return existing, False
+        print(f"lab: {host.container} was made by another lab or from other inputs: recreating it")
         existing.remove(force=True)
     return _create(dc, host, plan, extras, spec), True
 

@@ -66,6 +66,18 @@ class LabDir:
     def tls_dir(self) -> Path:
         return self.root / "tls"
 
+    def identity(self) -> str:
+        """This lab's random name, made once with `.lab/`.
+
+        Containers carry it, so that a lab left by another checkout (or by a
+        `.lab/` since removed, with its secrets and keys) is recreated rather
+        than reused with state this one never configured.
+        """
+        path = self.root / "id"
+        if not path.exists():
+            path.write_text(secrets.token_hex(8) + "\n")
+        return path.read_text().strip()
+
     def create(self) -> None:
         self.root.mkdir(mode=0o700, exist_ok=True)
         self.ssh_dir.mkdir(mode=0o700, exist_ok=True)

@@ -58,7 +58,7 @@ def _extras(dc: docker.DockerClient, host: Host, lab: LabDir) -> Extras:
         cache = lab.root.parent / ".cache" / "lab-apt"
         cache.mkdir(parents=True, exist_ok=True)
         binds[str(cache)] = "/var/cache/apt-cacher-ng"
-    return Extras(binds=binds, image_id=_image_id(dc, host.image))
+    return Extras(binds=binds, image_id=_image_id(dc, host.image), lab_id=lab.identity())
 
 
 Log = Callable[[str], None]

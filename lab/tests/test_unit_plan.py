@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from ecomops.contract import parse_contract
-from ecomops_lab import contract, firewall
+from ecomops_lab import contract, engine, firewall
+from ecomops_lab.engine import Extras
 from ecomops_lab.plan import AZS, build_plan
+from ecomops_lab.state import LabDir
 
 
 def test_app_hosts_alternate_between_azs_and_have_unique_addresses() -> None:
@@ -60,3 +64,16 @@ def test_the_lab_contract_is_accepted_by_the_wrapper() -> None:
 def test_app_hosts_out_of_range_are_refused_clearly() -> None:
     with pytest.raises(ValueError, match="APP_HOSTS"):
         build_plan(0)
+
+
+def test_a_container_belongs_to_the_lab_whose_folder_made_it(tmp_path: Path) -> None:
+    ours, theirs = LabDir(tmp_path / "ours"), LabDir(tmp_path / "theirs")
+    for lab in (ours, theirs):
+        lab.create()
+    assert ours.identity() == ours.identity(), "a lab keeps its identity between runs"
+    host = build_plan(2).one("db")
+    spec = {
+        name: engine._spec(host, Extras(binds={}, image_id="sha256:1", lab_id=lab.identity()))
+        for name, lab in {"ours": ours, "theirs": theirs}.items()
+    }
+    assert spec["ours"] != spec["theirs"], "another checkout's lab would be reused as it is"
