@@ -6,7 +6,7 @@ import io
 import threading
 import time
 
-from ecomops.lock import deploy_lock
+from ecomops.lock import exclusive
 
 
 def test_a_second_deploy_waits_for_the_first_and_names_its_pid(tmp_path):
@@ -16,7 +16,7 @@ def test_a_second_deploy_waits_for_the_first_and_names_its_pid(tmp_path):
     release = threading.Event()
 
     def first() -> None:
-        with deploy_lock(lock, io.StringIO()):
+        with exclusive(lock, "deploy of this project", io.StringIO()):
             order.append("first in")
             first_holds.set()
             release.wait(10)
@@ -28,7 +28,7 @@ def test_a_second_deploy_waits_for_the_first_and_names_its_pid(tmp_path):
     threading.Timer(0.3, release.set).start()
     waited = io.StringIO()
     started = time.monotonic()
-    with deploy_lock(lock, waited):
+    with exclusive(lock, "deploy of this project", waited):
         order.append("second in")
     thread.join(10)
     assert order == ["first in", "first out", "second in"]
@@ -38,6 +38,6 @@ def test_a_second_deploy_waits_for_the_first_and_names_its_pid(tmp_path):
 
 def test_an_uncontended_lock_is_silent(tmp_path):
     quiet = io.StringIO()
-    with deploy_lock(tmp_path / "deploy.lock", quiet):
+    with exclusive(tmp_path / "deploy.lock", "deploy of this project", quiet):
         pass
     assert quiet.getvalue() == ""

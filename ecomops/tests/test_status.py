@@ -60,7 +60,7 @@ def haproxy(tmp_path_factory):
         socket_path = tmp_path / "sock" / "admin.sock"
 
         def settled() -> bool:
-            states = {c.name: c.healthy for c in haproxy_servers(socket_path, "app")}
+            states = {c.name: c.healthy for c in haproxy_servers(ROOT, socket_path, "app")}
             return states == {"app_up": True, "app_down": False}
 
         # HAProxy starts every server UP; its first health checks mark app_down DOWN.

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import fcntl
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from docker.errors import DockerException
+from ecomops.lock import exclusive
 
 from ecomops_lab import registry, topology
 from ecomops_lab.engine import LabError, client
@@ -82,24 +80,11 @@ def _info(lab: LabDir) -> str:
     )
 
 
-@contextmanager
-def exclusive(lock: Path) -> Iterator[None]:
-    """One lab command at a time: two `up`s racing would configure half-made hosts."""
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with lock.open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(f"lab: another lab command is running; waiting for it ({lock})", file=sys.stderr)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-
-
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     lab = LabDir.under(REPO)
     try:
-        with exclusive(REPO / ".cache" / "lab.lock"):
+        with exclusive(REPO / ".cache" / "lab.lock", "lab command", sys.stderr):
             return _run(args, lab)
     except (LabError, ValueError) as exc:
         print(f"lab: {exc}", file=sys.stderr)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import http.client
 import json
 import math
-import socket
 import subprocess
 import threading
 import time
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ecomops.haproxy import stat_reader
 from ecomops.status import prometheus_credentials, prometheus_get
 
 from ecomops_lab.state import LabDir, load_env
@@ -87,27 +87,13 @@ class LabView:
         )  # fmt: skip
         return run.stdout
 
-    def haproxy(self, command: str) -> str:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-            sock.settimeout(5)
-            sock.connect(str(self.outputs["load_balancer"]["haproxy_socket"]))
-            sock.sendall(command.encode() + b"\n")
-            chunks = []
-            while chunk := sock.recv(65536):
-                chunks.append(chunk)
-        return b"".join(chunks).decode()
-
     def backend_servers(self) -> dict[str, dict[str, str]]:
         """HAProxy's view of each app server: status (UP/DOWN/MAINT), sessions served."""
-        lines = self.haproxy("show stat").splitlines()
-        header = lines[0].lstrip("# ").split(",")
-        backend = self.outputs["load_balancer"]["haproxy_backend"]
-        rows = [dict(zip(header, line.split(","), strict=False)) for line in lines[1:] if line]
-        return {
-            r["svname"]: r
-            for r in rows
-            if r.get("pxname") == backend and r["svname"] not in {"BACKEND", "FRONTEND"}
-        }
+        reader = stat_reader(REPO)
+        balancer = self.outputs["load_balancer"]
+        return reader.servers(
+            reader.show_stat(str(balancer["haproxy_socket"])), balancer["haproxy_backend"]
+        )
 
     def prometheus(self, path: str, **params: str) -> Any:
         """Prometheus' API with the lab's credentials (ECOMOPS_PROMETHEUS_PASSWORD of .lab/env)."""

@@ -23,7 +23,7 @@ from ecomops.errors import EcomopsError, ExitCode
 from ecomops.events import EventTracker, HostTotals, summary_table
 from ecomops.inventory import inventory_host_names
 from ecomops.junit import write_junit
-from ecomops.lock import deploy_lock
+from ecomops.lock import exclusive
 from ecomops.releases import (
     Entry,
     check_migrations,
@@ -351,7 +351,7 @@ def deploy(
     guarded = request.target == "compose" and not request.check and request.rollback
     lock = request.project_dir / ".cache" / "deploy.lock"
     extra: dict[str, Any] = {}
-    with deploy_lock(lock, stderr), cancel_on_signals() as stop:
+    with exclusive(lock, "deploy of this project", stderr), cancel_on_signals() as stop:
         before = _fleet_release_before(request, stderr) if guarded else None
         by = {"ecomops_deployed_by": deployed_by(environ, "deploy")} if guarded else {}
         play = _play(request, tag, env, by, stop, stderr, redact)
@@ -394,7 +394,7 @@ def rollback(
     check_request(replace(request, image_tag=to_tag or "unused"), environ)
     redact = Redactor(split_secrets(environ)[1])
     lock = request.project_dir / ".cache" / "deploy.lock"
-    with deploy_lock(lock, stderr), cancel_on_signals() as stop:
+    with exclusive(lock, "deploy of this project", stderr), cancel_on_signals() as stop:
         fleet = read_fleet(request.project_dir, request.inventory)
         current = fleet_release(fleet)
         if current is None:

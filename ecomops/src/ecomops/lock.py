@@ -1,5 +1,5 @@
-"""One deploy at a time per project: two runs of site.yml racing on the same hosts
-would fight over the same compose project (container names are fixed)."""
+"""One run at a time where two would fight: two deploys of site.yml over the same
+compose project (container names are fixed), two `lab up`s over half-made hosts."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from typing import TextIO
 
 
 @contextmanager
-def deploy_lock(path: Path, stderr: TextIO) -> Iterator[None]:
-    """Hold an exclusive lock on `path`; say who holds it and wait when it is taken."""
+def exclusive(path: Path, what: str, stderr: TextIO) -> Iterator[None]:
+    """Hold an exclusive lock on `path`; when it is taken, say that another `what`
+    runs and by which pid, and wait for it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a+") as handle:
         try:
@@ -21,7 +22,7 @@ def deploy_lock(path: Path, stderr: TextIO) -> Iterator[None]:
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
-            stderr.write(f"another deploy of this project is running (pid {holder}); waiting\n")
+            stderr.write(f"another {what} is running (pid {holder}); waiting\n")
             stderr.flush()
             fcntl.flock(handle, fcntl.LOCK_EX)
         handle.seek(0)

@@ -4,11 +4,8 @@ fraud model."""
 from __future__ import annotations
 
 import base64
-import csv
-import io
 import json
 import os
-import socket
 import sys
 import time
 import urllib.error
@@ -20,13 +17,11 @@ from typing import Any
 
 import boto3
 
-from ecomops import aws
+from ecomops import aws, haproxy
 from ecomops.errors import EcomopsError, ExitCode
 from ecomops.events import EventTracker, TaskResult
 from ecomops.runner import private_data_dir, run_command
 
-# HAProxy `show stat` rows that describe the proxy itself, not a server.
-_HAPROXY_AGGREGATES = {"FRONTEND", "BACKEND"}
 CONTAINERS = ("ecommerce-backend", "ecommerce-fraud-api", "ecommerce-frontend")
 CHECK_KINDS = ("lb", "prometheus", "versions", "fraud")
 # The model lives in the shared database: one app server answers for all.
@@ -56,35 +51,26 @@ class Check:
         )
 
 
-def haproxy_servers(socket_path: Path, backend: str, timeout: float = 5) -> list[Check]:
+def haproxy_servers(
+    project_dir: Path, socket_path: Path, backend: str, timeout: float = 5
+) -> list[Check]:
     """The servers of `backend` as HAProxy's admin socket reports them (`show stat`)."""
+    reader = haproxy.stat_reader(project_dir)
     try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-            conn.settimeout(timeout)
-            conn.connect(str(socket_path))
-            conn.sendall(b"show stat\n")
-            chunks = []
-            while chunk := conn.recv(65536):
-                chunks.append(chunk)
+        text = reader.show_stat(str(socket_path), timeout)
     except OSError as exc:
         raise EcomopsError(
             f"cannot read HAProxy stats from {socket_path}: {exc}; is the load balancer up?",
             ExitCode.UNHEALTHY,
         ) from None
-    text = b"".join(chunks).decode().lstrip("# ")
-    return parse_haproxy_stat(text, backend)
-
-
-def parse_haproxy_stat(text: str, backend: str) -> list[Check]:
     return [
         Check(
             "load_balancer",
-            row["svname"],
+            name,
             row["status"].startswith("UP"),
             f"{row['status']} {row.get('check_status', '')}".strip(),
         )
-        for row in csv.DictReader(io.StringIO(text))
-        if row.get("pxname") == backend and row.get("svname") not in _HAPROXY_AGGREGATES
+        for name, row in reader.servers(text, backend).items()
     ]
 
 
@@ -260,7 +246,7 @@ def load_balancer_checks(project_dir: Path, variables: dict[str, Any]) -> list[C
     if kind == "haproxy":
         sock = Path(variables.get("ecomops_haproxy_socket") or "")
         sock = sock if sock.is_absolute() else project_dir / sock
-        return haproxy_servers(sock, str(variables.get("ecomops_haproxy_backend")))
+        return haproxy_servers(project_dir, sock, str(variables.get("ecomops_haproxy_backend")))
     if kind == "alb":
         session = boto3.Session(region_name=variables.get("ecomops_region"))
         return [
