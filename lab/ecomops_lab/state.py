@@ -8,14 +8,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-# Variables of the contract's "Secrets" table the lab generates once.
-SECRET_VARS = (
-    "ECOMOPS_REGISTRY_PASSWORD",
-    "ECOMOPS_DB_PASSWORD",
-    "ECOMOPS_DJANGO_SECRET_KEY",
-    "ECOMOPS_GRAFANA_ADMIN_PASSWORD",
-    "ECOMOPS_PROMETHEUS_PASSWORD",
-)
+from ecomops.secrets import REQUIRED_SECRETS
 
 
 @dataclass(frozen=True)
@@ -102,7 +95,7 @@ def ensure_env(lab: LabDir, fixed: dict[str, str]) -> dict[str, str]:
     its environment, as it does in Jenkins; nothing prints it.
     """
     values = load_env(lab.env)
-    for var in SECRET_VARS:
+    for var in REQUIRED_SECRETS:
         values.setdefault(var, secrets.token_hex(24))
     values.update(fixed)
     body = "".join(f"export {k}='{v}'\n" for k, v in sorted(values.items()))

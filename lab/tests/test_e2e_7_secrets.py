@@ -12,8 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from ecomops.secrets import REQUIRED_SECRETS
 from ecomops_lab.probe import REPO, LabView
-from ecomops_lab.state import SECRET_VARS
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +46,7 @@ rm -f "$patterns"
 
 @pytest.fixture(scope="module")
 def markers(view: LabView) -> list[str]:
-    values = [view.env[var] for var in SECRET_VARS]
+    values = [view.env[var] for var in REQUIRED_SECRETS]
     assert all(len(v) >= 32 for v in values)
     return values
 
