@@ -66,8 +66,9 @@ $(CACHE)/terraform.rc: Makefile
 	  "$(TF_PLUGIN_MIRROR)" "$(CACHE)/terraform-plugin-cache" > $@
 	@echo "terraform-rc: wrote $@ (TF_CLI_CONFIG_FILE)"
 
-lint: venv terraform-rc ## ansible-lint (production), yamllint, ruff, terraform fmt
+lint: venv terraform-rc ## ansible-lint (production), yamllint, ruff, terraform fmt, role variables
 	ansible-lint --profile production --offline
+	python scripts/check_role_variables.py
 	yamllint --strict .
 	ruff check .
 	ruff format --check .
