@@ -1,4 +1,4 @@
-"""Pieces of the runner that need no host: flags, the secret hand-over, process lookup."""
+"""Pieces of the runner that need no host: flags, the secret hand-over, cancelling."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ import os
 import shlex
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
-from ecomops.runner import PlaybookRun, _children, _cmdline
+from ecomops.runner import PlaybookRun, _Canceller, _cmdline, _launchers
+from ecomops.waiting import wait_for
 
 from ecomops import handoff
 
@@ -53,11 +55,37 @@ def test_handoff_execs_the_command_with_the_secrets_in_its_environment():
     assert done.stdout == f"{handoff.PROMPT}\ns3cret value"
 
 
-def test_children_finds_our_direct_children():
-    child = subprocess.Popen(["sleep", "30"])
+def test_the_launchers_take_the_secrets_then_exec_the_real_tool(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    for tool in ("ansible-playbook", "ansible"):
+        (real / tool).write_text(f'#!/bin/sh\nprintf "{tool} %s %s" "$1" "$ECOMOPS_DB_PASSWORD"\n')
+        (real / tool).chmod(0o755)
+    data_dir = tmp_path / "run"
+    data_dir.mkdir()
+    launchers = _launchers(data_dir, str(real))
+    for tool in ("ansible-playbook", "ansible"):
+        done = subprocess.run(
+            [launchers / tool, "site.yml"],
+            input=handoff.encode({"ECOMOPS_DB_PASSWORD": "s3cret"}) + "\n",
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        assert done.stdout == f"{handoff.PROMPT}\n{tool} site.yml s3cret"
+        assert "s3cret" not in (launchers / tool).read_text()
+
+
+def test_a_cancel_interrupts_ansible_playbook_then_lets_ansible_runner_kill_it():
+    stop = threading.Event()
+    canceller = _Canceller(stop, grace=0.2)
+    assert canceller() is False, "nothing asked to stop"
+    stop.set()
+    assert canceller() is True, "before ansible-playbook's first event there is nothing to stop"
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
-        assert child.pid in _children(os.getpid())
-        assert os.getpid() not in _children(child.pid)
+        canceller = _Canceller(stop, grace=0.2)
+        canceller.saw({"event": "playbook_on_start", "pid": child.pid})
+        assert canceller() is False, "ansible-playbook gets its grace to stop its workers"
+        assert child.wait(10) != 0, "SIGINT reached ansible-playbook"
+        wait_for("the grace running out", canceller, 5, 0.05)
     finally:
         child.kill()
-        child.wait()

@@ -2,7 +2,8 @@
 
 ansible-runner dumps the child's whole environment into `artifacts/<id>/command`
 before starting it, so secrets must not be in that environment. Instead the
-runner starts `python -m ecomops.handoff ansible-playbook ...`, which prints
+`ansible-playbook` it starts is a launcher (`ecomops.runner`) that runs
+`python -m ecomops.handoff /path/to/ansible-playbook ...`, which prints
 PROMPT; ansible-runner answers through its in-memory `passwords` mechanism on
 the pty (echo off), and we exec ansible-playbook with the secrets in its
 environment: never on disk, never on a command line.

@@ -2,9 +2,10 @@
 
 The data dir is created 0700 and removed afterwards. ansible-runner writes the
 child's environment to `artifacts/<id>/command` and, unless suppressed, vars to
-`env/`; so env files are suppressed, secrets are removed from the child's
-environment and handed over in memory (`ecomops.handoff`), and host key
-checking (which ansible-runner turns off unless told) stays on.
+`env/`; so env files are suppressed, the secrets' variables are blanked in the
+child's environment and their values handed over in memory (`ecomops.handoff`,
+which the data dir's `ansible-playbook` and `ansible` launchers start first), and
+host key checking (which ansible-runner turns off unless told) stays on.
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ansible_runner.interface import init_runner
+import ansible_runner
 
 from ecomops import handoff
 from ecomops.events import EventTracker
-from ecomops.secrets import split_secrets
+from ecomops.secrets import SECRET_VARIABLES, split_secrets
 
 
 @dataclass(frozen=True)
@@ -97,57 +98,33 @@ def cancel_on_signals() -> Iterator[threading.Event]:
             signal.signal(sig, handler)
 
 
-def _children(pid: int) -> list[int]:
-    """Direct children of `pid`, from /proc (the control node is Linux)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            # The command name in parentheses may hold spaces: split after its closing one.
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def _runs_ansible(pid: int) -> bool:
-    try:
-        return b"ansible-playbook" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
-
-
 class _Canceller:
-    """ansible-runner's cancel_callback. Once `stop` is set, ansible-playbook first gets
-    SIGINT, on which it stops its workers itself; after `grace` seconds ansible-runner
-    SIGKILLs its process group. Workers have their own sessions (ansible calls setsid), so
-    those seen at the first signal are killed too, lest they finish their task unattended."""
+    """ansible-runner's cancel_callback, and an event handler that learns ansible-playbook's
+    pid from its events. Once `stop` is set, ansible-playbook gets SIGINT, on which it
+    stops its workers itself (they have sessions of their own, out of reach of a process
+    group's signal); after `grace` seconds ansible-runner SIGKILLs its process group."""
 
     def __init__(self, stop: threading.Event, grace: float = 10) -> None:
         self.stop = stop
         self.grace = grace
         self.signalled_at: float | None = None
-        self.workers: list[int] = []
+        self.pid: int | None = None
+
+    def saw(self, event: dict[str, Any]) -> None:
+        if self.pid is None and isinstance(event.get("pid"), int):
+            self.pid = event["pid"]
 
     def __call__(self) -> bool:
         if not self.stop.is_set():
             return False
+        if self.pid is None:  # not started yet: nothing runs on any host
+            return True
         if self.signalled_at is None:
             self.signalled_at = time.monotonic()
-            for main in _children(os.getpid()):
-                if not _runs_ansible(main):
-                    continue
-                self.workers += _children(main)
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(main, signal.SIGINT)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGINT)
             return False
         return time.monotonic() - self.signalled_at > self.grace
-
-    def kill_leftovers(self) -> None:
-        for pid in self.workers:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
 
 
 def _never_cancel() -> bool:
@@ -198,6 +175,22 @@ def run_command(
     )
 
 
+def _launchers(data_dir: Path, path: str) -> Path:
+    """`ansible-playbook` and `ansible` for ansible-runner to start: each takes the
+    secrets through `ecomops.handoff` first, then execs the real one found on `path`."""
+    folder = data_dir / "bin"
+    folder.mkdir(mode=0o700)
+    for tool in ("ansible-playbook", "ansible"):
+        real = shutil.which(tool, path=path)
+        if real is None:
+            raise FileNotFoundError(f"{tool} is not on PATH: run 'make venv'")
+        launcher = folder / tool
+        handoff_then = f"{shlex.quote(sys.executable)} -m ecomops.handoff {shlex.quote(real)}"
+        launcher.write_text(f'#!/bin/sh\nexec {handoff_then} "$@"\n')
+        launcher.chmod(0o700)
+    return folder
+
+
 def _run(
     tracker: EventTracker,
     data_dir: Path,
@@ -207,21 +200,29 @@ def _run(
     **kwargs: Any,
 ) -> RunOutcome:
     _, secrets = split_secrets(os.environ)
-    venv_bin = str(Path(sys.executable).parent)
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     envvars = {
+        # Blank, not absent: ansible-runner starts from our whole environment.
+        **dict.fromkeys(SECRET_VARIABLES, ""),
         "ANSIBLE_CONFIG": str(project_dir / "ansible.cfg"),
         "ANSIBLE_HOST_KEY_CHECKING": "True",
         "ANSIBLE_NOCOLOR": "1",
-        "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PATH": f"{_launchers(data_dir, path)}{os.pathsep}{path}",
         **env,
     }
     canceller = _Canceller(stop) if stop is not None else None
-    runner = init_runner(
+
+    def handle(event: dict[str, Any]) -> bool:
+        if canceller is not None:
+            canceller.saw(event)
+        return tracker.handle(event)
+
+    runner = ansible_runner.run(
         private_data_dir=str(data_dir),
         project_dir=str(project_dir),
         envvars=envvars,
         passwords={handoff.PROMPT: handoff.encode(secrets)},
-        event_handler=tracker.handle,
+        event_handler=handle,
         suppress_env_files=True,
         # ansible.cfg's fact cache is shared between runs; the default would be per run.
         fact_cache_type="",
@@ -236,13 +237,6 @@ def _run(
         settings={"pexpect_timeout": 1},
         **kwargs,
     )
-    runner.config.env, _ = split_secrets(runner.config.env)
-    runner.config.command = [sys.executable, "-m", "ecomops.handoff", *runner.config.command]
-    try:
-        runner.run()
-    finally:
-        if canceller is not None:
-            canceller.kill_leftovers()
     tail = ""
     stdout = Path(runner.config.artifact_dir) / "stdout"
     if stdout.exists():
