@@ -77,14 +77,6 @@ def test_missing_credentials_are_named_and_exit_4(tmp_path, inventory):
     assert "db-pass" not in done.stderr
 
 
-def test_with_a_vault_configured_missing_variables_are_not_fatal(tmp_path, inventory):
-    env = {**SECRETS, "ECOMOPS_DB_PASSWORD": "", "ECOMOPS_IMAGE_TAG": "",
-           "ANSIBLE_VAULT_PASSWORD_FILE": str(tmp_path / "vault-pass")}  # fmt: skip
-    done = deploy(tmp_path, "-i", inventory, env=env)
-    assert done.returncode == 2  # it got past the credentials, to the missing tag
-    assert "no image tag" in done.stderr
-
-
 def test_missing_playbook_is_refused(tmp_path, inventory):
     done = run_cli("deploy", "-i", inventory, "--playbook", tmp_path / "site.yml", env=SECRETS)
     assert done.returncode == 2

@@ -42,7 +42,6 @@ from ecomops.runner import (
 )
 from ecomops.secrets import DEPLOY_VARIABLES, Redactor, missing_variables, split_secrets
 
-VAULT_VARIABLES = ("ANSIBLE_VAULT_PASSWORD_FILE", "ANSIBLE_VAULT_IDENTITY_LIST")
 # compose: the app servers over SSH (playbooks/site.yml); kubernetes: a cluster
 # (playbooks/kubernetes.yml, kubernetes/README.md).
 TARGETS = ("compose", "kubernetes")
@@ -172,13 +171,10 @@ def check_request(request: DeployRequest, environ: dict[str, str]) -> str:
     if not request.playbook.is_file():
         raise EcomopsError(f"no playbook at {request.playbook}")
     missing = missing_variables(environ, DEPLOY_VARIABLES)
-    # With a vault password configured the secrets may come from ansible-vault instead.
-    vault = any(environ.get(name) for name in VAULT_VARIABLES)
-    if missing and not vault:
+    if missing:
         raise EcomopsError(
             f"missing credentials: set {', '.join(missing)} in the environment "
-            "(Jenkins: withCredentials bindings; locally: the lab's .lab/env), "
-            "or point ANSIBLE_VAULT_PASSWORD_FILE at the vault that holds them",
+            "(Jenkins: withCredentials bindings; locally: the lab's .lab/env)",
             ExitCode.MISSING_CREDENTIALS,
         )
     return image_tag(request, environ)
