@@ -14,7 +14,7 @@ BACKEND_PYTHON_BASE ?= ecomops/python
 .PHONY: image-backend test-backend bench-backend bench-storefront
 
 image-backend: images ## Build ecommerce-backend:$(IMAGE_TAG) (gunicorn on 8000, non-root)
-	docker build -q -f app/Dockerfile.backend --build-arg PYTHON_IMAGE=$(BACKEND_PYTHON_BASE) \
+	docker build -f app/Dockerfile.backend --build-arg PYTHON_IMAGE=$(BACKEND_PYTHON_BASE) \
 	  -t $(BACKEND_IMAGE) app/backend
 	@docker image inspect $(BACKEND_IMAGE) --format 'image-backend: $(BACKEND_IMAGE) {{.Size}} bytes'
 

@@ -18,7 +18,7 @@ FRAUD_ONE_CORE := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 FRAUD_API_IMAGE := ecommerce-fraud-api:$(IMAGE_TAG)
 
 image-fraud-api: images ## Build ecommerce-fraud-api:$(IMAGE_TAG) (gunicorn on 8001, non-root)
-	docker build -q -f app/Dockerfile.fraud-api --build-arg PYTHON_IMAGE=$(BACKEND_PYTHON_BASE) \
+	docker build -f app/Dockerfile.fraud-api --build-arg PYTHON_IMAGE=$(BACKEND_PYTHON_BASE) \
 	  -t $(FRAUD_API_IMAGE) app
 	@docker image inspect $(FRAUD_API_IMAGE) --format 'image-fraud-api: $(FRAUD_API_IMAGE) {{.Size}} bytes'
 

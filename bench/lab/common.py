@@ -5,14 +5,12 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "lab"))
+from ecomops_lab.probe import LabView
 
-from ecomops_lab.probe import LabView  # noqa: E402
+REPO = Path(__file__).resolve().parents[2]
 
 SITE = REPO / "playbooks" / "site.yml"
 INVENTORY = REPO / "inventory" / "hosts.yml"

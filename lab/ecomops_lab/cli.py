@@ -1,4 +1,4 @@
-"""`python -m ecomops_lab {up,down,push,info}`: the lab's command line, driven by mk/lab.mk."""
+"""`ecomops-lab {up,down,push,seed,info}`: the lab's command line, driven by mk/lab.mk."""
 
 from __future__ import annotations
 

@@ -77,6 +77,8 @@ def up(plan: Plan, lab: LabDir, log: Log = print) -> Lab:
     def bring(host: Host) -> tuple[Host, Container, bool]:
         container, created = ensure_container(dc, host, plan, _extras(dc, host, lab))
         wait_booted(container)
+        made = "created" if created else "reused"
+        log(f"lab: {host.container} {made}, booted at {time.monotonic() - started:.0f}s")
         return host, container, created
 
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -113,11 +115,13 @@ def up(plan: Plan, lab: LabDir, log: Log = print) -> Lab:
             services.configure_aptcache(container)
         elif host.role == "monitoring":
             services.start_alert_sink(container)
+        if host.ssh:
+            services.use_apt_mirror(container, APT_PROXY_NAME)
+            services.age_apt_index(container)
+            services.authorize_key(container, public_key)
+        log(f"lab: {host.container} configured ({host.role}) at {time.monotonic() - started:.0f}s")
         if not host.ssh:
             return None
-        services.use_apt_mirror(container, APT_PROXY_NAME)
-        services.age_apt_index(container)
-        services.authorize_key(container, public_key)
         name = sshkeys.known_host_name(host, ports[host.container])
         return name, services.host_key(container)
 
