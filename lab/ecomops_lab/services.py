@@ -109,11 +109,6 @@ def remember(container: Container, fingerprint: str) -> None:
     write_file(container, FINGERPRINT, fingerprint + "\n", 0o600)
 
 
-def trust_registry_ca(container: Container, registry: str, ca_pem: bytes) -> None:
-    """Docker reads /etc/docker/certs.d at every pull: no engine restart needed."""
-    ensure_file(container, f"/etc/docker/certs.d/{registry}/ca.crt", ca_pem)
-
-
 APT_PROXY_CONF = "/etc/apt/apt.conf.d/00ecomops-lab-mirror"
 
 

@@ -94,6 +94,8 @@ def up(plan: Plan, lab: LabDir, log: Log = print) -> Lab:
         {
             "ECOMOPS_REGISTRY": plan.registry_address,
             "ECOMOPS_REGISTRY_USER": REGISTRY_USER,
+            # The app servers' Docker trusts it through the docker role.
+            "ECOMOPS_REGISTRY_CA_FILE": str(ca),
             "LAB_REGISTRY_PUSH": f"127.0.0.1:{registry_port}",
         },
     )
@@ -101,8 +103,6 @@ def up(plan: Plan, lab: LabDir, log: Log = print) -> Lab:
     def configure(item: tuple[Host, Container, bool]) -> tuple[str, str] | None:
         host, container, _ = item
         services.apply_firewall(container, host, plan)
-        if host.role == "app":
-            services.trust_registry_ca(container, plan.registry_address, ca.read_bytes())
         if host.role == "registry":
             services.configure_registry(
                 container, REGISTRY_USER, env["ECOMOPS_REGISTRY_PASSWORD"], (crt, key)
