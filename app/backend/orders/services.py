@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import Address, User
 from ops.locks import advisory_lock
 from orders.models import Order, OrderItem
-from payments.gateways import GatewayUnavailableError, get_gateway
+from payments.gateways import Charge, GatewayUnavailableError, get_gateway
 from payments.models import Card, Payment
 from payments.signals import charge_requested, payment_attempted
 from products.models import Product
@@ -123,12 +123,14 @@ def _charge(order: Order, card: Card) -> CheckoutResult:
     try:
         charge_requested.send(sender=Payment, order=order, card=card)
         result = get_gateway().charge(
-            amount_cents=int(order.total * 100),
-            currency=order.currency,
-            payment_method_id=card.provider_payment_method_id,
-            customer_id=card.provider_customer_id,
-            idempotency_key=f"order-{order.pk}",
-            description=f"Order {order.pk}",
+            Charge(
+                amount_cents=int(order.total * 100),
+                currency=order.currency,
+                payment_method_id=card.provider_payment_method_id,
+                customer_id=card.provider_customer_id,
+                idempotency_key=f"order-{order.pk}",
+                description=f"Order {order.pk}",
+            )
         )
     except GatewayUnavailableError:
         # The provider may have charged before the connection failed: a keyed order stays

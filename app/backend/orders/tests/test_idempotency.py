@@ -29,9 +29,9 @@ def charges(monkeypatch):
     made: list[tuple[str, str]] = []
     original = SandboxGateway.charge
 
-    def charge(self, **kwargs):
-        result = original(self, **kwargs)
-        made.append((kwargs["idempotency_key"], result.payment_id))
+    def charge(self, request):
+        result = original(self, request)
+        made.append((request.idempotency_key, result.payment_id))
         return result
 
     monkeypatch.setattr(SandboxGateway, "charge", charge)
@@ -123,8 +123,8 @@ def test_a_database_failure_after_the_charge_is_503_and_the_retry_returns_the_pa
     product = make_product(stock=5)
     charged = SandboxGateway.charge
 
-    def charge_then_lose_the_database(self, **kwargs):
-        result = charged(self, **kwargs)
+    def charge_then_lose_the_database(self, request):
+        result = charged(self, request)
         pid = connection.connection.info.backend_pid
         with pg_cluster.connect() as admin:
             admin.execute("SELECT pg_terminate_backend(%s)", [pid])
@@ -160,7 +160,7 @@ def test_a_gateway_outage_keeps_the_keyed_order_for_its_retry(
     product = make_product(stock=5)
     working = SandboxGateway.charge
 
-    def unreachable(self, **kwargs):
+    def unreachable(self, request):
         raise GatewayUnavailableError("The payment provider did not answer.")
 
     monkeypatch.setattr(SandboxGateway, "charge", unreachable)
@@ -183,7 +183,7 @@ def test_a_concurrent_double_submit_makes_one_order_and_one_charge(
     product = make_product(stock=5)
     counted = SandboxGateway.charge
 
-    def charge_once_the_twin_waits(self, **kwargs):
+    def charge_once_the_twin_waits(self, request):
         deadline = time.monotonic() + 30
         with pg_cluster.connect() as admin:
             while not admin.execute(
@@ -191,7 +191,7 @@ def test_a_concurrent_double_submit_makes_one_order_and_one_charge(
             ).fetchone()[0]:
                 assert time.monotonic() < deadline, "the second request never waited for the lock"
                 time.sleep(0.05)
-        return counted(self, **kwargs)
+        return counted(self, request)
 
     monkeypatch.setattr(SandboxGateway, "charge", charge_once_the_twin_waits)
     barrier = threading.Barrier(2)

@@ -4,6 +4,7 @@ from django.conf import settings
 
 from payments.gateways.base import (
     CardDetails,
+    Charge,
     ChargeResult,
     Gateway,
     GatewayUnavailableError,
@@ -23,6 +24,7 @@ def get_gateway() -> Gateway:
 
 __all__ = [
     "CardDetails",
+    "Charge",
     "ChargeResult",
     "Gateway",
     "GatewayUnavailableError",

@@ -32,6 +32,18 @@ class CardDetails:
 
 
 @dataclass(frozen=True)
+class Charge:
+    """One charge of a saved payment method; a repeated idempotency key never charges twice."""
+
+    amount_cents: int
+    currency: str
+    payment_method_id: str
+    customer_id: str
+    idempotency_key: str
+    description: str
+
+
+@dataclass(frozen=True)
 class ChargeResult:
     succeeded: bool
     payment_id: str = ""
@@ -48,15 +60,6 @@ class Gateway(Protocol):
         """Resolve a payment method id into card details, attached to a reusable customer."""
         ...
 
-    def charge(
-        self,
-        *,
-        amount_cents: int,
-        currency: str,
-        payment_method_id: str,
-        customer_id: str,
-        idempotency_key: str,
-        description: str,
-    ) -> ChargeResult:
+    def charge(self, charge: Charge) -> ChargeResult:
         """Charge the saved method once; a repeated idempotency key never charges twice."""
         ...

@@ -9,7 +9,12 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from payments.gateways.base import CardDetails, ChargeResult, InvalidPaymentMethodError
+from payments.gateways.base import (
+    CardDetails,
+    Charge,
+    ChargeResult,
+    InvalidPaymentMethodError,
+)
 
 
 @dataclass(frozen=True)
@@ -76,20 +81,12 @@ class SandboxGateway:
             customer_id=customer,
         )
 
-    def charge(
-        self,
-        *,
-        amount_cents: int,
-        currency: str,
-        payment_method_id: str,
-        customer_id: str,
-        idempotency_key: str,
-        description: str,
-    ) -> ChargeResult:
-        card = TEST_CARDS.get(payment_method_id)
+    def charge(self, charge: Charge) -> ChargeResult:
+        card = TEST_CARDS.get(charge.payment_method_id)
         if card is None:
-            raise InvalidPaymentMethodError(f"Unknown payment method {payment_method_id!r}.")
-        payment_id = "pi_sandbox_" + hashlib.sha256(idempotency_key.encode()).hexdigest()[:24]
+            raise InvalidPaymentMethodError(f"Unknown payment method {charge.payment_method_id!r}.")
+        key = charge.idempotency_key.encode()
+        payment_id = "pi_sandbox_" + hashlib.sha256(key).hexdigest()[:24]
         if card.decline_code:
             return ChargeResult(
                 succeeded=False,

@@ -9,6 +9,7 @@ import stripe
 
 from payments.gateways.base import (
     CardDetails,
+    Charge,
     ChargeResult,
     GatewayUnavailableError,
     InvalidPaymentMethodError,
@@ -53,29 +54,20 @@ class StripeGateway:
             customer_id=customer_id,
         )
 
-    def charge(
-        self,
-        *,
-        amount_cents: int,
-        currency: str,
-        payment_method_id: str,
-        customer_id: str,
-        idempotency_key: str,
-        description: str,
-    ) -> ChargeResult:
+    def charge(self, charge: Charge) -> ChargeResult:
         params: dict[str, object] = {
-            "amount": amount_cents,
-            "currency": currency,
-            "payment_method": payment_method_id,
+            "amount": charge.amount_cents,
+            "currency": charge.currency,
+            "payment_method": charge.payment_method_id,
             "confirm": True,
             "off_session": True,
-            "description": description,
+            "description": charge.description,
         }
-        if customer_id:
-            params["customer"] = customer_id
+        if charge.customer_id:
+            params["customer"] = charge.customer_id
         try:
             intent = self._client.v1.payment_intents.create(
-                params=params, options={"idempotency_key": idempotency_key}
+                params=params, options={"idempotency_key": charge.idempotency_key}
             )
         except stripe.CardError as error:
             details = (error.json_body or {}).get("error", {})

@@ -1,17 +1,19 @@
 import pytest
 
-from payments.gateways import InvalidPaymentMethodError
+from payments.gateways import Charge, InvalidPaymentMethodError
 from payments.gateways.sandbox import TEST_CARDS, SandboxGateway, tokenize_number
 
 
 def charge(pm: str, key: str = "order-1"):
     return SandboxGateway().charge(
-        amount_cents=1000,
-        currency="usd",
-        payment_method_id=pm,
-        customer_id="",
-        idempotency_key=key,
-        description="test",
+        Charge(
+            amount_cents=1000,
+            currency="usd",
+            payment_method_id=pm,
+            customer_id="",
+            idempotency_key=key,
+            description="test",
+        )
     )
 
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import stripe
 
-from payments.gateways import GatewayUnavailableError, InvalidPaymentMethodError
+from payments.gateways import Charge, GatewayUnavailableError, InvalidPaymentMethodError
 from payments.gateways.stripe_gateway import StripeGateway
 
 
@@ -89,12 +89,14 @@ def test_save_card_with_unknown_method_is_invalid():
 
 def charge(gw):
     return gw.charge(
-        amount_cents=12345,
-        currency="usd",
-        payment_method_id="pm_1",
-        customer_id="cus_1",
-        idempotency_key="order-7",
-        description="Order 7",
+        Charge(
+            amount_cents=12345,
+            currency="usd",
+            payment_method_id="pm_1",
+            customer_id="cus_1",
+            idempotency_key="order-7",
+            description="Order 7",
+        )
     )
 
 
