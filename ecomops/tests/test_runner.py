@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import signal
 import subprocess
 import sys
 import threading
@@ -80,7 +81,19 @@ def test_a_cancel_interrupts_ansible_playbook_then_lets_ansible_runner_kill_it()
     assert canceller() is False, "nothing asked to stop"
     stop.set()
     assert canceller() is True, "before ansible-playbook's first event there is nothing to stop"
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    # Started the way ansible-runner starts ansible-playbook, through the hand-off, and with
+    # SIGINT ignored as a wrapper started in the background (CI, nohup) passes it down.
+    playbook = "import time; print('started', flush=True); time.sleep(30)"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "ecomops.handoff", sys.executable, "-c", playbook],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )  # fmt: skip
+    assert child.stdin is not None and child.stdout is not None
+    child.stdin.write("{}\n")
+    child.stdin.close()
+    assert child.stdout.readline().strip() == handoff.PROMPT
+    assert child.stdout.readline().strip() == "started"
     try:
         canceller = _Canceller(stop, grace=0.2)
         canceller.saw({"event": "playbook_on_start", "pid": child.pid})

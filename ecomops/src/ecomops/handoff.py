@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 
 PROMPT = "ecomops: waiting for the secret environment"
@@ -35,6 +36,10 @@ def main(argv: list[str]) -> None:
     sys.stdout.flush()
     secrets = json.loads(sys.stdin.readline() or "{}")
     os.environ.update({str(k): str(v) for k, v in secrets.items()})
+    # A cancelled run interrupts ansible-playbook (ecomops.runner), which then stops its
+    # workers itself; a wrapper started in the background (CI, nohup) hands SIGINT down
+    # ignored, and exec keeps an ignored signal ignored.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     os.execvp(argv[0], argv)  # noqa: S606 - argv is ansible-runner's own command
 
 
