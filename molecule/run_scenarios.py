@@ -2,13 +2,15 @@
 
     python molecule/run_scenarios.py [--jobs N] [--junit FILE] [--logs DIR] [SCENARIO ...]
 
-Each scenario's full output goes to DIR/<scenario>.log; the JUnit file holds one
+Each scenario's full output goes to DIR/<scenario>.log; a failed scenario's
+tail is printed too (CI keeps only the console), and the JUnit file holds one
 test case per scenario (its wall time, and the log's tail when it failed).
 Exit status: 0 when every scenario passed, 1 otherwise.
 """
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import time
@@ -19,6 +21,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 TAIL_LINES = 80
+# CI shows only the end of the console: the few lines that say why go last.
+REASON = re.compile(r"^(fatal:|failed:|FAILED |ERROR |E   |CRITICAL |\w+Error)")
+REASON_LINES = 12
+NOISE = re.compile(r"RETRYING|glob failed")
 # Logs and JUnit text are read as plain files: no terminal colours.
 PLAIN_OUTPUT = {
     "NO_COLOR": "1",
@@ -43,6 +49,15 @@ class Result:
     @property
     def passed(self) -> bool:
         return self.returncode == 0
+
+    def reasons(self) -> list[str]:
+        """The last of the log's failure lines (Ansible's fatal ones, pytest's), else its end."""
+        lines = self.log.read_text(errors="replace").splitlines()
+        found = [line[:300] for line in lines if REASON.match(line) and not NOISE.search(line)]
+        return found[-REASON_LINES:] or lines[-REASON_LINES:]
+
+    def tail(self) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-TAIL_LINES:])
 
 
 def discover(root: Path) -> list[str]:
@@ -84,11 +99,10 @@ def junit(results: list[Result], total: float) -> ET.ElementTree:
             time=f"{result.seconds:.1f}",
         )
         if not result.passed:
-            tail = result.log.read_text(errors="replace").splitlines()[-TAIL_LINES:]
             failure = ET.SubElement(
                 case, "failure", message=f"molecule test exited {result.returncode}"
             )
-            failure.text = "\n".join(tail)
+            failure.text = result.tail()
     return ET.ElementTree(suite)
 
 
@@ -117,6 +131,10 @@ def main(argv: list[str]) -> int:
         verdict = "passed" if result.passed else "FAILED"
         print(f"{result.scenario:<20} {result.seconds:>8.0f} s  {verdict}")
     print(f"{'all (wall clock)':<20} {total:>8.0f} s")
+    for result in results:
+        if not result.passed:
+            print(f"\n{result.scenario}: why it failed (all of it in {result.log})")
+            print("\n".join(result.reasons()))
     if args.junit:
         args.junit.parent.mkdir(parents=True, exist_ok=True)
         junit(results, total).write(args.junit, encoding="unicode", xml_declaration=True)
