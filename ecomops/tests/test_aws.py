@@ -230,6 +230,16 @@ def test_the_aws_ec2_plugin_config_gives_ops_the_same_groups_and_jumps(moto):
     assert "broken" not in shown.stdout
 
 
+def test_limit_is_checked_against_the_dynamic_inventory(moto):
+    done = run_cli(
+        "deploy", "-i", ROOT / "inventory" / "aws_ec2.yml", "--limit", "ecommerce_app_az9",
+        "--image-tag", "abc123", env=moto,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "no host or group named 'ecommerce_app_az9'" in done.stderr
+    assert "ecommerce_app_az1, ecommerce_app_az2" in done.stderr
+
+
 def plain(value: object) -> str:
     """Values from inventory plugins are listed as untrusted: {"__ansible_unsafe": value}."""
     return value["__ansible_unsafe"] if isinstance(value, dict) else str(value)

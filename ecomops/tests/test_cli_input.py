@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, run_cli
 
 SMOKE = FIXTURES / "playbooks" / "smoke.yml"
+SITE = Path(__file__).resolve().parents[2] / "playbooks" / "site.yml"
 SECRETS = {
     "ECOMOPS_REGISTRY": "registry.example.com",
     "ECOMOPS_REGISTRY_USER": "ci",
@@ -71,10 +73,40 @@ def test_limit_patterns_must_match_something(tmp_path, inventory):
 
 def test_missing_credentials_are_named_and_exit_4(tmp_path, inventory):
     env = {**SECRETS, "ECOMOPS_DB_PASSWORD": "", "ECOMOPS_GRAFANA_ADMIN_PASSWORD": ""}
-    done = deploy(tmp_path, "-i", inventory, "--image-tag", "abc123", env=env)
+    done = deploy(tmp_path, "-i", inventory, "--image-tag", "abc123", "--playbook", SITE, env=env)
     assert done.returncode == 4
     assert "ECOMOPS_DB_PASSWORD, ECOMOPS_GRAFANA_ADMIN_PASSWORD" in done.stderr
     assert "db-pass" not in done.stderr
+
+
+APP_TIER = [
+    "ECOMOPS_REGISTRY", "ECOMOPS_REGISTRY_USER", "ECOMOPS_REGISTRY_PASSWORD",
+    "ECOMOPS_DB_PASSWORD", "ECOMOPS_DJANGO_SECRET_KEY", "ECOMOPS_PROMETHEUS_PASSWORD",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "asked"),
+    [
+        (["--playbook", SMOKE], APP_TIER),  # its one play is on the app servers
+        (
+            ["--limit", "monitoring"],
+            ["ECOMOPS_GRAFANA_ADMIN_PASSWORD", "ECOMOPS_PROMETHEUS_PASSWORD"],
+        ),
+        (["--limit", "bastions"], []),
+        (["--tags", "docker_install,node_exporter_run", "--limit", "monitoring"], []),
+    ],
+    ids=["app-playbook", "monitoring", "bastions", "tags-of-no-monitoring-role"],
+)
+def test_a_run_asks_only_for_what_its_hosts_and_tags_use(tmp_path, inventory, args, asked):
+    nothing_given = dict.fromkeys([*SECRETS, "ECOMOPS_IMAGE_TAG"], "")
+    done = deploy(tmp_path, "-i", inventory, "--playbook", SITE, *args, env=nothing_given)
+    if asked:
+        assert done.returncode == 4, done.stderr
+        assert f"set {', '.join(asked)} in the environment" in done.stderr
+    else:  # past the credentials, stopped by the next check
+        assert done.returncode == 2, done.stderr
+        assert "--image-tag" in done.stderr
 
 
 def test_missing_playbook_is_refused(tmp_path, inventory):

@@ -12,8 +12,9 @@ from typing import Any, TypeVar
 
 from ecomops import terraform
 from ecomops.canary import Prometheus, Thresholds, analyze, canary_window
-from ecomops.deploy import PLAYBOOKS, TARGETS, DeployRequest, deploy, load_inventory, rollback
+from ecomops.deploy import PLAYBOOKS, TARGETS, DeployRequest, deploy, rollback
 from ecomops.errors import EXIT_CODE_HELP, EcomopsError, ExitCode
+from ecomops.hosts import Inventory
 from ecomops.inventory import (
     FORMATS,
     SshFiles,
@@ -28,7 +29,6 @@ from ecomops.status import (
     CHECK_KINDS,
     gather,
     gather_until_healthy,
-    inventory_app_servers,
     inventory_prometheus_url,
     prometheus_credentials,
     render_checks,
@@ -59,8 +59,9 @@ secrets come from the environment only (never arguments): ECOMOPS_REGISTRY,
 ECOMOPS_REGISTRY_USER, ECOMOPS_REGISTRY_PASSWORD, ECOMOPS_DB_PASSWORD,
 ECOMOPS_DJANGO_SECRET_KEY, ECOMOPS_GRAFANA_ADMIN_PASSWORD, ECOMOPS_PROMETHEUS_PASSWORD
 (status reads it too), optionally ECOMOPS_ALERTMANAGER_SMTP_PASSWORD and
-ECOMOPS_ALERTMANAGER_CHAT_WEBHOOK_URL; ECOMOPS_IMAGE_TAG may replace --image-tag;
-ECOMOPS_SSH_KEY may replace --ssh-key.
+ECOMOPS_ALERTMANAGER_CHAT_WEBHOOK_URL. A deploy asks only for those of the hosts it
+reaches (--limit) with the tasks it runs (--tags): `--limit bastions` needs none.
+ECOMOPS_IMAGE_TAG may replace --image-tag; ECOMOPS_SSH_KEY may replace --ssh-key.
 """
 
 
@@ -353,7 +354,7 @@ def _status(args: argparse.Namespace, root: Path) -> ExitCode:
     if args.wait < 0:
         raise EcomopsError(f"--wait: {args.wait:g} is not a number of seconds (0 or more)")
     inventory_path = (args.inventory or root / "inventory" / "hosts.yml").resolve()
-    inventory = load_inventory(inventory_path)
+    inventory = Inventory.read(root, inventory_path)
     checks = gather_until_healthy(
         lambda: gather(root, inventory_path, inventory, args.prometheus_url, kinds), args.wait
     )
@@ -381,10 +382,12 @@ def _analyze(args: argparse.Namespace, root: Path) -> ExitCode:
     window = args.window if args.window is not None else canary_window(root)
     if window <= 0:
         raise EcomopsError(f"--window: {window:g} is not a number of seconds (more than 0)")
-    inventory: dict[str, object] = {}
+    inventory = None
     if not (args.prometheus_url and args.canary and args.baseline is not None):
-        inventory = load_inventory((args.inventory or root / "inventory" / "hosts.yml").resolve())
-    servers = inventory_app_servers(inventory) if inventory else []
+        inventory = Inventory.read(
+            root, (args.inventory or root / "inventory" / "hosts.yml").resolve()
+        )
+    servers = inventory.hosts("app_servers") if inventory else []
     canary = args.canary or servers
     if not canary:
         raise EcomopsError("no app server to judge: pass --canary HOST or an inventory with some")
@@ -412,7 +415,7 @@ def _given(value: T | None, defaults: Thresholds | None, name: str) -> T:
 
 def _history(args: argparse.Namespace, root: Path) -> ExitCode:
     inventory_path = (args.inventory or root / "inventory" / "hosts.yml").resolve()
-    load_inventory(inventory_path)
+    Inventory.read(root, inventory_path)
     fleet = read_fleet(root, inventory_path)
     current = fleet_release(fleet)
     if args.json:

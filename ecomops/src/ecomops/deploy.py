@@ -3,7 +3,6 @@ or kubernetes.yml on a cluster), report progress, totals and JUnit."""
 
 from __future__ import annotations
 
-import fnmatch
 import getpass
 import itertools
 import json
@@ -21,7 +20,7 @@ import yaml
 
 from ecomops.errors import EcomopsError, ExitCode
 from ecomops.events import EventTracker, HostTotals, summary_table
-from ecomops.inventory import inventory_host_names
+from ecomops.hosts import Inventory
 from ecomops.junit import write_junit
 from ecomops.lock import exclusive
 from ecomops.releases import (
@@ -40,7 +39,7 @@ from ecomops.runner import (
     private_data_dir,
     run_playbook,
 )
-from ecomops.secrets import DEPLOY_VARIABLES, Redactor, missing_variables, split_secrets
+from ecomops.secrets import Redactor, missing_variables, needed_variables, split_secrets
 
 # compose: the app servers over SSH (playbooks/site.yml); kubernetes: a cluster
 # (playbooks/kubernetes.yml, kubernetes/README.md).
@@ -69,50 +68,40 @@ class DeployRequest:
     overlay: str = "aws"
 
 
-def load_inventory(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise EcomopsError(
-            f"no inventory at {path}: build it first with "
-            "`ecomops inventory --from terraform` (or --from aws / --from file)"
-        )
-    try:
-        doc = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
-        raise EcomopsError(f"{path} is not a readable inventory: {exc}") from None
-    if not isinstance(doc, dict):
-        raise EcomopsError(f"{path} is not an inventory (expected a mapping of groups)")
-    return doc
-
-
-def check_limit(limit: str, inventory: dict[str, Any], where: Path) -> None:
-    """Every name in --limit must be a host or group of the inventory; patterns must match."""
-    if "plugin" in inventory:  # a dynamic inventory: hosts are unknown until it runs
-        return
-    hosts, groups = inventory_host_names(inventory)
-    known = hosts | groups
-    for part in limit.replace(":", ",").split(","):
-        name = part.strip().lstrip("!&")
-        if not name or name.startswith(("~", "@")):
-            continue
-        if any(ch in name for ch in "*?[") and fnmatch.filter(known, name):
-            continue
-        if name not in known:
-            raise EcomopsError(
-                f"--limit: no host or group named {name!r} in {where}\n"
-                f"  hosts: {', '.join(sorted(hosts)) or '(none)'}\n"
-                f"  groups: {', '.join(sorted(groups))}"
-            )
-
-
-def check_ssh_config(inventory: dict[str, Any]) -> None:
+def check_ssh_config(inventory: Inventory) -> None:
     """The ssh_config an inventory from `ecomops inventory` names must still be there."""
-    variables = (inventory.get("all") or {}).get("vars") or {}
-    words = shlex.split(str(variables.get("ansible_ssh_common_args") or ""))
+    words = shlex.split(str(inventory.common_vars().get("ansible_ssh_common_args") or ""))
     for flag, value in itertools.pairwise(words):
         if flag == "-F" and not Path(value).is_file():
             raise EcomopsError(
                 f"the inventory's SSH config {value} is missing: run `ecomops inventory` again"
             )
+
+
+def playbook_groups(playbook: Path) -> set[str]:
+    """The inventory groups the plays of `playbook` (and those it imports) target."""
+    groups: set[str] = set()
+    for play in yaml.safe_load(playbook.read_text()) or []:
+        if "ansible.builtin.import_playbook" in play or "import_playbook" in play:
+            name = play.get("ansible.builtin.import_playbook") or play["import_playbook"]
+            groups |= playbook_groups(playbook.parent / name)
+            continue
+        pattern = str(play.get("hosts") or "")
+        if "{{" in pattern:  # decided at run time: it may be any group
+            return {"all"}
+        parts = (part.strip() for part in pattern.replace(":", ",").split(","))
+        groups |= {part.lstrip("&") for part in parts if part and not part.startswith("!")}
+    return groups
+
+
+def reached_groups(request: DeployRequest, limit: str | None) -> set[str]:
+    """The groups with hosts this run's plays reach, --limit applied (Ansible's reading)."""
+    targeted = playbook_groups(request.playbook)
+    inventory = Inventory.read(request.project_dir, request.inventory, limit)
+    return {
+        group for group, hosts in inventory.groups.items()
+        if hosts and ("all" in targeted or group in targeted)
+    }  # fmt: skip
 
 
 def image_tag(request: DeployRequest, environ: dict[str, str]) -> str:
@@ -162,15 +151,16 @@ def check_kubernetes_request(request: DeployRequest, environ: dict[str, str]) ->
 
 def check_request(request: DeployRequest, environ: dict[str, str]) -> str:
     """Fail fast, before touching any host; returns the image tag."""
-    inventory = load_inventory(request.inventory)
+    inventory = Inventory.read(request.project_dir, request.inventory)
     check_ssh_config(inventory)
     if request.limit:
-        check_limit(request.limit, inventory, request.inventory)
+        inventory.check_limit(request.limit)
     if request.serial and not re.fullmatch(r"[1-9][0-9]*%?", request.serial):
         raise EcomopsError(f"--serial: {request.serial!r} is not a count (2) or percentage (25%)")
     if not request.playbook.is_file():
         raise EcomopsError(f"no playbook at {request.playbook}")
-    missing = missing_variables(environ, DEPLOY_VARIABLES)
+    needed = needed_variables(reached_groups(request, request.limit), request.tags)
+    missing = missing_variables(environ, needed)
     if missing:
         raise EcomopsError(
             f"missing credentials: set {', '.join(missing)} in the environment "

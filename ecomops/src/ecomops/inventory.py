@@ -137,20 +137,3 @@ def write_ssh_files(contract: Contract, ssh: SshFiles, source: str) -> None:
     ssh.config.chmod(0o600)
     if not ssh.known_hosts.exists():
         ssh.known_hosts.touch(mode=0o600)
-
-
-def inventory_host_names(inventory: dict[str, Any]) -> tuple[set[str], set[str]]:
-    """(hosts, groups) named in an inventory dict, for validating --limit."""
-    hosts: set[str] = set()
-    groups: set[str] = {"all", "ungrouped"}
-
-    def walk(name: str, group: dict[str, Any] | None) -> None:
-        groups.add(name)
-        group = group or {}
-        hosts.update((group.get("hosts") or {}).keys())
-        for child, sub in (group.get("children") or {}).items():
-            walk(child, sub)
-
-    for name, group in inventory.items():
-        walk(name, group)
-    return hosts, groups

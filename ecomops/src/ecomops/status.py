@@ -20,6 +20,7 @@ import boto3
 from ecomops import aws, haproxy
 from ecomops.errors import EcomopsError, ExitCode
 from ecomops.events import EventTracker, TaskResult
+from ecomops.hosts import Inventory
 from ecomops.runner import private_data_dir, run_command
 
 CONTAINERS = ("ecommerce-backend", "ecommerce-fraud-api", "ecommerce-frontend")
@@ -219,26 +220,13 @@ def render_checks(checks: list[Check]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _inventory_vars(inventory: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(all.vars, the monitoring group's hosts) of an inventory written by `ecomops inventory`."""
-    top = inventory.get("all") or {}
-    children = top.get("children") or {}
-    return top.get("vars") or {}, (children.get("monitoring") or {}).get("hosts") or {}
-
-
-def inventory_prometheus_url(inventory: dict[str, Any]) -> str:
+def inventory_prometheus_url(inventory: Inventory) -> str:
     """Prometheus on the inventory's monitoring host."""
-    _, monitoring = _inventory_vars(inventory)
-    address = next((h.get("ansible_host") for h in monitoring.values() if h), None)
+    hosts = inventory.hosts("monitoring")
+    address = inventory.vars_of(hosts[0]).get("ansible_host") if hosts else None
     if not address:
         raise EcomopsError("no monitoring host in the inventory; pass --prometheus-url")
     return f"http://{address}:9090"
-
-
-def inventory_app_servers(inventory: dict[str, Any]) -> list[str]:
-    """The app servers of an inventory written by `ecomops inventory`, in its order."""
-    children = (inventory.get("all") or {}).get("children") or {}
-    return list(((children.get("app_servers") or {}).get("hosts") or {}).keys())
 
 
 def load_balancer_checks(project_dir: Path, variables: dict[str, Any]) -> list[Check]:
@@ -279,14 +267,13 @@ def version_checks(project_dir: Path, inventory_path: Path) -> list[Check]:
 def gather(
     project_dir: Path,
     inventory_path: Path,
-    inventory: dict[str, Any],
+    inventory: Inventory,
     prometheus_url: str | None,
     kinds: tuple[str, ...],
 ) -> list[Check]:
-    variables, _ = _inventory_vars(inventory)
     checks: list[Check] = []
     if "lb" in kinds:
-        checks += load_balancer_checks(project_dir, variables)
+        checks += load_balancer_checks(project_dir, inventory.common_vars())
     if "prometheus" in kinds:
         url = prometheus_url or inventory_prometheus_url(inventory)
         checks += prometheus_targets(url, prometheus_credentials(os.environ))
