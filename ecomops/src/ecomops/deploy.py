@@ -94,14 +94,11 @@ def playbook_groups(playbook: Path) -> set[str]:
     return groups
 
 
-def reached_groups(request: DeployRequest, limit: str | None) -> set[str]:
-    """The groups with hosts this run's plays reach, --limit applied (Ansible's reading)."""
-    targeted = playbook_groups(request.playbook)
-    inventory = Inventory.read(request.project_dir, request.inventory, limit)
-    return {
-        group for group, hosts in inventory.groups.items()
-        if hosts and ("all" in targeted or group in targeted)
-    }  # fmt: skip
+def reached_groups(playbook: Path, inventory: Inventory) -> set[str]:
+    """The groups with a host that the plays of `playbook` reach in `inventory`."""
+    targeted = playbook_groups(playbook)
+    hosts = {host for group in targeted for host in inventory.hosts(group)}
+    return {group for group, members in inventory.groups.items() if hosts & set(members)}
 
 
 def image_tag(request: DeployRequest, environ: dict[str, str]) -> str:
@@ -159,7 +156,9 @@ def check_request(request: DeployRequest, environ: dict[str, str]) -> str:
         raise EcomopsError(f"--serial: {request.serial!r} is not a count (2) or percentage (25%)")
     if not request.playbook.is_file():
         raise EcomopsError(f"no playbook at {request.playbook}")
-    needed = needed_variables(reached_groups(request, request.limit), request.tags)
+    if request.limit:  # the hosts the run reaches, as Ansible applies --limit
+        inventory = Inventory.read(request.project_dir, request.inventory, request.limit)
+    needed = needed_variables(reached_groups(request.playbook, inventory), request.tags)
     missing = missing_variables(environ, needed)
     if missing:
         raise EcomopsError(

@@ -12,6 +12,8 @@ from importlib.util import module_from_spec, spec_from_file_location
 from pathlib import Path
 from types import ModuleType
 
+from ecomops.errors import EcomopsError
+
 SCRIPT = Path("roles") / "lb_member" / "files" / "haproxy_server_status.py"
 
 
@@ -21,7 +23,7 @@ def stat_reader(project_dir: Path) -> ModuleType:
     path = project_dir / SCRIPT
     spec = spec_from_file_location("haproxy_server_status", path)
     if spec is None or spec.loader is None or not path.is_file():
-        raise FileNotFoundError(f"no {SCRIPT} under {project_dir}: is it an ecomops project?")
+        raise EcomopsError(f"no {SCRIPT} under {project_dir}: is it an ecomops project?")
     module = module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
