@@ -228,6 +228,16 @@ def test_the_aws_ec2_plugin_config_gives_ops_the_same_groups_and_jumps(moto):
     bastion2_ip = plain(hostvars["ecommerce_bastion_az2"]["ansible_host"])
     assert f"ProxyJump=ubuntu@{bastion2_ip}" in shown.stdout
     assert "broken" not in shown.stdout
+    # The monitoring server, too, is reached on its private address through a bastion.
+    monitoring = hostvars["ecommerce_monitoring"]
+    assert plain(monitoring["ansible_host"]) == plain(monitoring["ecomops_private_ip"])
+    shown = subprocess.run(
+        [BIN / "ansible", "-i", plugin_inventory, "monitoring", "-m", "ansible.builtin.debug",
+         "-a", "var=ansible_ssh_common_args"],
+        capture_output=True, text=True, check=True, env={**_base_env(), **moto}, cwd=ROOT,
+    )  # fmt: skip
+    bastion1_ip = plain(hostvars["ecommerce_bastion_az1"]["ansible_host"])
+    assert f"ProxyJump=ubuntu@{bastion1_ip}" in shown.stdout
 
 
 def test_limit_is_checked_against_the_dynamic_inventory(moto):

@@ -32,6 +32,15 @@ def test_app_servers_jump_through_the_bastion_of_their_az(outputs, tmp_path):
     assert set(children["az_us_east_1b"]["hosts"]) == {"ecommerce_bastion_az2", "ecommerce_app_az2"}
 
 
+def test_the_monitoring_server_is_reached_through_a_bastion_too(outputs, tmp_path):
+    inventory = build_inventory(contract_from_outputs(outputs, "fixture"), SshFiles.under(tmp_path))
+    monitoring = inventory["all"]["children"]["monitoring"]["hosts"]["ecommerce_monitoring"]
+    assert monitoring["ansible_host"] == monitoring["ecomops_private_ip"]
+    assert monitoring["ansible_ssh_common_args"].endswith("-o ProxyJump=ecommerce_bastion_az1")
+    # Its dashboards stay on its public address.
+    assert monitoring["ecomops_public_ip"] not in {None, monitoring["ecomops_private_ip"]}
+
+
 def test_group_vars_carry_the_database_and_load_balancer(outputs, tmp_path):
     variables = build_inventory(contract_from_outputs(outputs, "fixture"), SshFiles.under(tmp_path))
     variables = variables["all"]["vars"]
@@ -112,11 +121,13 @@ def test_cli_yaml_output_round_trips(tmp_path):
 
 def test_cli_names_the_broken_field_and_exits_2(contract_doc, tmp_path):
     contract_doc["app_servers"][0]["az"] = "us-east-1f"
+    contract_doc["monitoring"]["az"] = "us-east-1e"
     broken = tmp_path / "outputs.json"
     broken.write_text(json.dumps(contract_doc))
     done = run_cli("inventory", "--from", "file", "--outputs-file", broken, "-o", "-")
     assert done.returncode == 2
     assert "app_servers[0] (ecommerce_app_az1): no bastion in its AZ 'us-east-1f'" in done.stderr
+    assert "monitoring (ecommerce_monitoring): no bastion in its AZ 'us-east-1e'" in done.stderr
     assert done.stdout == ""
 
 

@@ -53,7 +53,6 @@ def outputs(
             "az": monitoring.az,
             "public_ip": "127.0.0.1",
             "private_ip": str(monitoring.private_ip),
-            "ssh_port": ssh_port(monitoring),
         },
         "database": {
             "address": str(plan.one("db").private_ip),

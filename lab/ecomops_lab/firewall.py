@@ -5,7 +5,8 @@ container, so each host filters what enters through its own interfaces. The
 chain hooks `prerouting` before Docker's DNAT: ports that an app host's inner
 Docker engine publishes are filtered like its own sshd. Traffic from the
 control node arrives from a bridge's gateway address, which no rule admits
-on private hosts: only the bastions' SSH and the published ports are open.
+on private hosts or the monitoring host: only the bastions' SSH and the
+published ports are open.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def rules_for(host: Host, plan: Plan) -> list[Allow]:
         return [Allow(22, None, "SSH from the admin networks")]
     if host.role == "monitoring":
         return [
-            Allow(22, None, "SSH from the admin networks"),
+            Allow(22, _on_networks(plan.by_role("bastion"), nets), "SSH from the bastions"),
             Allow(9090, None, "Prometheus UI"),
             Allow(3000, None, "Grafana UI"),
         ]

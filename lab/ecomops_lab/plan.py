@@ -154,6 +154,8 @@ def build_plan(app_hosts: int, base: str = "10.77", ports: Ports | None = None) 
                 addresses={
                     private_key(az): net[private_key(az)].address(10),
                     "public": net["public"].address(10 + i),
+                    # The VPC peering: the bastions are the monitoring host's jump hosts.
+                    "default": net["default"].address(11 + i),
                 },
                 published={22: 0},
             )
@@ -184,7 +186,8 @@ def build_plan(app_hosts: int, base: str = "10.77", ports: Ports | None = None) 
                 "default": net["default"].address(10),
                 **{p: net[p].address(40) for p in privates},
             },
-            published={22: 0, 9090: ports.prometheus, 3000: ports.grafana},
+            # SSH only through the bastions, like the app hosts: not published.
+            published={9090: ports.prometheus, 3000: ports.grafana},
         ),
         Host(
             key="db",

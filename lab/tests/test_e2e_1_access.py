@@ -1,4 +1,4 @@
-"""Check 1: the control node reaches app hosts only through their bastion (and SGs hold)."""
+"""Check 1: app and monitoring hosts answer SSH only through a bastion (and SGs hold)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,13 @@ def test_direct_ssh_to_an_app_host_fails_and_through_its_bastion_it_works(view: 
         assert direct.returncode == 255, f"{app['name']} answered SSH directly: {direct.stdout}"
         jumped = view.ssh(app["name"], "hostname", timeout=60)
         assert jumped.stdout.strip() == app["instance_id"].removeprefix("ecomops-lab-")
+
+
+def test_the_monitoring_host_takes_ssh_only_through_a_bastion(view: LabView) -> None:
+    monitoring = view.outputs["monitoring"]
+    assert not tcp_open(monitoring["private_ip"], 22), "its sshd answers the control node"
+    jumped = view.ssh(monitoring["name"], "hostname", timeout=60)
+    assert jumped.stdout.strip() == "monitoring"
 
 
 def test_only_published_ports_are_reachable_from_the_control_node(view: LabView) -> None:

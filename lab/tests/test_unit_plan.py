@@ -36,6 +36,17 @@ def test_an_app_host_admits_ssh_only_from_the_bastion_of_its_az() -> None:
         assert not gateways & set(rule.sources), "the control node must not reach app hosts"
 
 
+def test_the_monitoring_host_admits_ssh_only_from_the_bastions() -> None:
+    plan = build_plan(2)
+    monitoring = plan.one("monitoring")
+    ssh = next(r for r in firewall.rules_for(monitoring, plan) if r.port == 22)
+    bastions = plan.by_role("bastion")
+    assert set(ssh.sources or ()) <= {ip for b in bastions for ip in b.addresses.values()}
+    # The inventory's address for it, the default VPC's, is the one they jump to.
+    assert {b.ip_on("default") for b in bastions} <= set(ssh.sources or ())
+    assert 22 not in monitoring.published, "the control node would reach its sshd directly"
+
+
 def test_the_database_admits_only_app_hosts() -> None:
     plan = build_plan(3)
     (rule,) = firewall.rules_for(plan.one("db"), plan)

@@ -118,8 +118,18 @@ run "security_groups_reference_each_other" {
   }
 
   assert {
-    condition     = sort(keys(aws_vpc_security_group_ingress_rule.monitoring_from_admins)) == sort(flatten([for p in ["22", "9090", "3000"] : [for c in ["203.0.113.0/24", "198.51.100.7/32"] : "${p}-${c}"]]))
-    error_message = "The monitoring server accepts SSH, Prometheus and Grafana from admin_cidrs only."
+    condition     = sort(keys(aws_vpc_security_group_ingress_rule.monitoring_from_admins)) == sort(flatten([for p in ["9090", "3000"] : [for c in ["203.0.113.0/24", "198.51.100.7/32"] : "${p}-${c}"]]))
+    error_message = "The monitoring server accepts Prometheus and Grafana from admin_cidrs, and nothing else from them."
+  }
+
+  assert {
+    condition = (
+      aws_vpc_security_group_ingress_rule.monitoring_ssh_from_bastion.referenced_security_group_id == aws_security_group.bastion.id &&
+      aws_vpc_security_group_ingress_rule.monitoring_ssh_from_bastion.from_port == 22 &&
+      aws_vpc_security_group_egress_rule.bastion_ssh_to_monitoring.referenced_security_group_id == aws_security_group.monitoring.id &&
+      aws_vpc_security_group_egress_rule.bastion_ssh_to_monitoring.to_port == 22
+    )
+    error_message = "The monitoring server takes SSH from the bastions' security group only, and the bastions may open it."
   }
 
   assert {
@@ -153,6 +163,20 @@ run "admin_cidrs_never_the_world" {
   }
 
   expect_failures = [var.admin_cidrs]
+}
+
+run "monitoring_ssh_never_from_the_admins" {
+  command = plan
+
+  module {
+    source = "./modules/ec2"
+  }
+
+  variables {
+    monitoring_ports = [22, 9090]
+  }
+
+  expect_failures = [var.monitoring_ports]
 }
 
 run "app_count_must_be_positive" {

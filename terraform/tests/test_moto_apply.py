@@ -301,7 +301,12 @@ def test_security_groups_open_only_what_the_issue_lists(stack: Stack) -> None:
         (8001, monitoring["GroupId"]),
     }
     assert _ingress(bastion) == {(22, ADMIN_CIDR)}
-    assert _ingress(monitoring) == {(22, ADMIN_CIDR), (9090, ADMIN_CIDR), (3000, ADMIN_CIDR)}
+    # SSH to the monitoring server only through the bastions (ProxyJump over the peering).
+    assert _ingress(monitoring) == {
+        (22, bastion["GroupId"]),
+        (9090, ADMIN_CIDR),
+        (3000, ADMIN_CIDR),
+    }
     assert _ingress(database) == {(5432, app["GroupId"])}
     assert _ingress(alb) == {(80, "0.0.0.0/0")}
     everything = ec2.describe_security_groups()["SecurityGroups"]
@@ -342,9 +347,13 @@ def test_network_has_nat_per_az_and_peering_routes(stack: Stack) -> None:
         t for t in tables if t.get("Tags") and {"Key": "Tier", "Value": "private"} in t["Tags"]
     ]
     assert len(private) == 2
-    for table in private:
+    # The bastions' (public) table too: they are the monitoring server's jump hosts.
+    [public] = [t for t in tables if {"Key": "Tier", "Value": "public"} in t.get("Tags", [])]
+    for table in [*private, public]:
         routes = {r.get("DestinationCidrBlock"): r for r in table["Routes"]}
         assert routes["172.31.0.0/16"]["VpcPeeringConnectionId"] == pcx["VpcPeeringConnectionId"]
+    for table in private:
+        routes = {r.get("DestinationCidrBlock"): r for r in table["Routes"]}
         assert routes["0.0.0.0/0"]["NatGatewayId"] in nat_by_subnet.values()
     used_nats = {
         {r.get("DestinationCidrBlock"): r for r in t["Routes"]}["0.0.0.0/0"]["NatGatewayId"]

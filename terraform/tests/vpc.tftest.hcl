@@ -88,10 +88,12 @@ run "one_subnet_per_tier_and_az" {
     condition = (
       length(aws_route.private_to_default_vpc) == 2 &&
       alltrue([for r in aws_route.private_to_default_vpc : r.destination_cidr_block == "172.31.0.0/16"]) &&
+      aws_route.public_to_default_vpc[0].destination_cidr_block == "172.31.0.0/16" &&
+      aws_route.public_to_default_vpc[0].route_table_id == aws_route_table.public.id &&
       aws_route.default_vpc_to_private[0].route_table_id == "rtb-0d3fau1t000000000" &&
       aws_route.default_vpc_to_private[0].destination_cidr_block == "10.0.0.0/16"
     )
-    error_message = "Both sides of the peering route to each other: private subnets to the default VPC, the default VPC's main table back."
+    error_message = "Both sides of the peering route to each other: private subnets (scrapes) and public ones (the bastions' SSH) to the default VPC, the default VPC's main table back."
   }
 
   assert {

@@ -210,10 +210,12 @@ def _topology_problems(contract: Contract) -> list[str]:
         for az, count in sorted(bastion_azs.items())
         if count > 1
     ]
+    # Every private host, and the monitoring server, is reached through its AZ's bastion.
+    jumped = [(f"app_servers[{i}]", host) for i, host in enumerate(contract.app_servers)]
     problems += [
-        f"app_servers[{index}] ({host.name}): no bastion in its AZ {host.az!r}; "
+        f"{path} ({host.name}): no bastion in its AZ {host.az!r}; "
         f"bastions are in {', '.join(sorted(bastion_azs)) or 'no AZ'}"
-        for index, host in enumerate(contract.app_servers)
+        for path, host in [*jumped, ("monitoring", contract.monitoring)]
         if host.az and host.az not in bastion_azs
     ]
     return problems

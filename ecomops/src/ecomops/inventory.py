@@ -1,6 +1,7 @@
 """Contract -> Ansible inventory, plus the SSH config that makes ProxyJump work.
 
-App servers are reached through the bastion of their AZ with ProxyJump. OpenSSH
+App servers and the monitoring server are reached through the bastion of their
+AZ with ProxyJump (only the bastions take SSH from outside). OpenSSH
 ignores `-i` on the jump hop, so keys, user and host-key policy live in a
 generated ssh_config passed with `-F`, which ssh also hands to the jump hop.
 Host keys are checked: new ones are accepted into a project known_hosts,
@@ -48,23 +49,32 @@ def _host_vars(host: Host, address: str | None, port: int) -> dict[str, Any]:
         "ansible_port": port,
         "ecomops_az": host.az,
         "ecomops_private_ip": host.private_ip,
+        # Where the control node reaches the host's public services (Prometheus, Grafana).
+        **({"ecomops_public_ip": host.public_ip} if host.public_ip else {}),
     }
 
 
 def build_inventory(contract: Contract, ssh: SshFiles) -> dict[str, Any]:
     """The inventory as the nested dict Ansible's YAML/JSON inventory formats share."""
     ssh_args = f"-F {shlex.quote(str(ssh.config))}"
-    bastions = {b.name: _host_vars(b, b.public_ip, b.ssh_port) for b in contract.bastions}
-    app_servers = {}
-    for app in contract.app_servers:
-        bastion = contract.bastion_for(app.az)
-        app_servers[app.name] = {
-            **_host_vars(app, app.private_ip, 22),
+
+    def through_bastion(host: Host) -> dict[str, Any]:
+        bastion = contract.bastion_for(host.az)
+        return {
+            **_host_vars(host, host.private_ip, 22),
             "ecomops_bastion": bastion.name,
-            # The ALB's target group registers instances by id (lb_member, rolling deploys).
-            **({"ecomops_instance_id": app.instance_id} if app.instance_id else {}),
             "ansible_ssh_common_args": f"{ssh_args} -o ProxyJump={bastion.name}",
         }
+
+    bastions = {b.name: _host_vars(b, b.public_ip, b.ssh_port) for b in contract.bastions}
+    app_servers = {
+        # The ALB's target group registers instances by id (lb_member, rolling deploys).
+        app.name: {
+            **through_bastion(app),
+            **({"ecomops_instance_id": app.instance_id} if app.instance_id else {}),
+        }
+        for app in contract.app_servers
+    }
     mon = contract.monitoring
     azs: dict[str, dict[str, Any]] = {}
     for host in contract.hosts:
@@ -92,7 +102,7 @@ def build_inventory(contract: Contract, ssh: SshFiles) -> dict[str, Any]:
             "children": {
                 "bastions": {"hosts": bastions},
                 "app_servers": {"hosts": app_servers},
-                "monitoring": {"hosts": {mon.name: _host_vars(mon, mon.public_ip, mon.ssh_port)}},
+                "monitoring": {"hosts": {mon.name: through_bastion(mon)}},
                 **dict(sorted(azs.items())),
             },
         }

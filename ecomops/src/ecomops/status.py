@@ -223,7 +223,9 @@ def render_checks(checks: list[Check]) -> str:
 def inventory_prometheus_url(inventory: Inventory) -> str:
     """Prometheus on the inventory's monitoring host."""
     hosts = inventory.hosts("monitoring")
-    address = inventory.vars_of(hosts[0]).get("ansible_host") if hosts else None
+    # SSH reaches it through a bastion; its dashboards are on its public address.
+    host_vars = inventory.vars_of(hosts[0]) if hosts else {}
+    address = host_vars.get("ecomops_public_ip") or host_vars.get("ansible_host")
     if not address:
         raise EcomopsError("no monitoring host in the inventory; pass --prometheus-url")
     return f"http://{address}:9090"

@@ -52,7 +52,7 @@ resource "aws_security_group" "bastion" {
 
 resource "aws_security_group" "monitoring" {
   name        = "${var.name}-monitoring"
-  description = "Monitoring server: SSH, Prometheus and Grafana from the admins; scrapes the app servers"
+  description = "Monitoring server: SSH from the bastions, Prometheus and Grafana from the admins; scrapes the app servers"
   vpc_id      = var.monitoring_vpc_id
 
   tags = merge(var.tags, { Name = "${var.name}-monitoring" })
@@ -78,6 +78,31 @@ resource "aws_vpc_security_group_egress_rule" "bastion_ssh_to_app" {
   from_port                    = 22
   to_port                      = 22
   referenced_security_group_id = var.app_security_group_id
+
+  tags = var.tags
+}
+
+# The monitoring server, like the app servers, is configured through the
+# bastions (ProxyJump over the VPC peering), never straight from the internet.
+resource "aws_vpc_security_group_egress_rule" "bastion_ssh_to_monitoring" {
+  security_group_id            = aws_security_group.bastion.id
+  description                  = "SSH on to the monitoring server (ProxyJump)"
+  ip_protocol                  = "tcp"
+  from_port                    = 22
+  to_port                      = 22
+  referenced_security_group_id = aws_security_group.monitoring.id
+
+  tags = var.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "monitoring_ssh_from_bastion" {
+  # checkov:skip=CKV_AWS_24:False positive: the source is the bastions' security group, not a CIDR.
+  security_group_id            = aws_security_group.monitoring.id
+  description                  = "SSH from the bastions"
+  ip_protocol                  = "tcp"
+  from_port                    = 22
+  to_port                      = 22
+  referenced_security_group_id = aws_security_group.bastion.id
 
   tags = var.tags
 }
@@ -122,12 +147,12 @@ resource "aws_vpc_security_group_egress_rule" "monitoring_scrape_app" {
 
 resource "aws_vpc_security_group_ingress_rule" "monitoring_from_admins" {
   for_each = {
-    for pair in setproduct(var.admin_cidrs, concat([22], var.monitoring_ports)) :
+    for pair in setproduct(var.admin_cidrs, var.monitoring_ports) :
     "${pair[1]}-${pair[0]}" => { cidr = pair[0], port = pair[1] }
   }
 
   security_group_id = aws_security_group.monitoring.id
-  description       = each.value.port == 22 ? "SSH from the admins" : "Dashboards from the admins"
+  description       = "Dashboards from the admins"
   ip_protocol       = "tcp"
   from_port         = each.value.port
   to_port           = each.value.port

@@ -86,9 +86,14 @@ variable "metrics_ports" {
 }
 
 variable "monitoring_ports" {
-  description = "Ports of the monitoring server opened to admin_cidrs besides SSH (Prometheus, Grafana)."
+  description = "Ports of the monitoring server opened to admin_cidrs (Prometheus, Grafana). SSH is not one: it comes through the bastions."
   type        = list(number)
   default     = [9090, 3000]
+
+  validation {
+    condition     = !contains(var.monitoring_ports, 22)
+    error_message = "monitoring_ports must not include 22: the monitoring server takes SSH from the bastions only."
+  }
 }
 
 variable "ami_id" {

@@ -209,6 +209,15 @@ resource "aws_route" "private_to_default_vpc" {
   vpc_peering_connection_id = aws_vpc_peering_connection.default[0].id
 }
 
+# The bastions (public subnets) are the monitoring server's SSH jump hosts.
+resource "aws_route" "public_to_default_vpc" {
+  count = var.peer_with_default_vpc ? 1 : 0
+
+  route_table_id            = aws_route_table.public.id
+  destination_cidr_block    = data.aws_vpc.default[0].cidr_block
+  vpc_peering_connection_id = aws_vpc_peering_connection.default[0].id
+}
+
 resource "aws_route" "default_vpc_to_private" {
   count = var.peer_with_default_vpc ? 1 : 0
 
