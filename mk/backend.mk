@@ -25,12 +25,12 @@ test-backend: venv image-backend ## Backend tests on real PostgreSQL + the image
 
 bench-backend: venv image-backend ## Product list req/s and p99, gunicorn image vs runserver
 	@mkdir -p $(REPORTS)
-	BACKEND_IMAGE=$(BACKEND_IMAGE) $(BIN)/python bench/backend/bench.py \
+	BACKEND_IMAGE=$(BACKEND_IMAGE) PYTHONPATH=$(ROOT)/app/backend $(BIN)/python -m ecomops_bench.backend.bench \
 	  --out $(REPORTS)/backend-bench.json
 
 bench-storefront: venv image-backend image-frontend ## Catalogue reads via the storefront nginx: anonymous vs signed in
 	@mkdir -p $(REPORTS)/bench
-	PYTHONPATH=$(ROOT)/bench:$(ROOT)/bench/backend:$(ROOT)/app/backend $(BIN)/python \
-	  bench/backend/storefront.py --tag $(IMAGE_TAG) --out $(REPORTS)/bench/storefront.json
+	PYTHONPATH=$(ROOT)/app/backend $(BIN)/python -m ecomops_bench.backend.storefront \
+	  --tag $(IMAGE_TAG) --out $(REPORTS)/bench/storefront.json
 
 TEST_TARGETS += test-backend

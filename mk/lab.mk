@@ -46,6 +46,6 @@ test-e2e: lab ## End-to-end tests against the lab (reports/e2e.xml)
 
 bench: lab ## Benchmarks P1-P4 against the lab (reports/bench/)
 	@mkdir -p $(REPORTS)/bench
-	@$(LAB_ENV) PYTHONPATH=$(ROOT)/bench $(BIN)/python bench/lab --out $(REPORTS)/bench $(if $(BENCH),--only $(BENCH))
+	@$(LAB_ENV) $(BIN)/python -m ecomops_bench.lab --out $(REPORTS)/bench $(if $(BENCH),--only $(BENCH))
 
 TEST_TARGETS += test-e2e

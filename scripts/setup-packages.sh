@@ -8,8 +8,7 @@ packages=(
   debootstrap        # lab base image without any registry
   openssh-client     # ProxyJump to the lab and to AWS
   chromium           # real-browser end-to-end tests (Playwright drives it)
-  chromium-driver
-  curl jq rsync
+  curl               # the README's and `lab up`'s checks of the running shop
   wrk                # load generator for bench/
 )
 

@@ -20,5 +20,5 @@ install() { # venv requirements-file inputs...
   fi
   echo "$sum" > "$stamp"
 }
-install .venv requirements.txt requirements/tools.txt app/backend/requirements*.txt ecomops/pyproject.toml lab/pyproject.toml
+install .venv requirements.txt requirements/tools.txt app/backend/requirements*.txt ecomops/pyproject.toml lab/pyproject.toml bench/pyproject.toml
 install .venv-checkov requirements/checkov.txt

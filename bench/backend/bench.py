@@ -1,11 +1,12 @@
-"""Product-list throughput and tail latency: our gunicorn image vs Django's runserver.
+r"""Product-list throughput and tail latency: our gunicorn image vs Django's runserver.
 
 Both run from the same image against the same database (a throwaway PostgreSQL cluster,
 migrated and seeded once) on the same machine, one after the other; wrk drives
 GET /api/products with the same number of clients for each.
 Not a test: run `make bench-backend` and read the table (and --out JSON).
 
-    python bench/backend/bench.py --image ecommerce-backend:TAG --clients 50 --duration 20
+    PYTHONPATH=app/backend python -m ecomops_bench.backend.bench \
+        --image ecommerce-backend:TAG --clients 50 --duration 20
 """
 
 import argparse
@@ -23,11 +24,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-BACKEND = Path(__file__).resolve().parents[2] / "app" / "backend"
-sys.path[:0] = [str(BACKEND), str(Path(__file__).resolve().parents[1])]
+from ecomops_bench import wrk
+from pgcluster import PgCluster, running_cluster
 
-import wrk  # noqa: E402
-from pgcluster import PgCluster, running_cluster  # noqa: E402
+BACKEND = Path(__file__).resolve().parents[2] / "app" / "backend"
 
 # The seed's way of serving, in the same image so both get the same container, Python and
 # CPU share: Django's development server (threaded, no reloader).

@@ -1,4 +1,4 @@
-"""P5 without the lab: catalogue reads through the storefront image's nginx, anonymous
+r"""P5 without the lab: catalogue reads through the storefront image's nginx, anonymous
 against signed in, side by side.
 
 The release images on a private Docker network (the frontend's nginx proxying to the
@@ -7,7 +7,8 @@ wrk (2 threads, 50 connections) alternates anonymous rounds with rounds in which
 request carries the next of 50 shoppers' Bearer tokens. `make bench` measures the same
 through the lab's load balancer (P5); this one needs no lab.
 
-    python bench/backend/storefront.py --tag TAG --out reports/bench/storefront.json
+    PYTHONPATH=app/backend python -m ecomops_bench.backend.storefront \
+        --tag TAG --out reports/bench/storefront.json
 """
 
 import argparse
@@ -19,10 +20,9 @@ import tempfile
 import uuid
 from pathlib import Path
 
-import wrk
+from ecomops_bench import wrk
+from ecomops_bench.backend.bench import BACKEND, container, seeded_database, served, wait_ready
 from pgcluster import running_cluster
-
-from bench import BACKEND, container, seeded_database, served, wait_ready
 
 GOAL_RATIO, GOAL_P99_MS = 0.4, 100.0
 _TOKENS = """

@@ -27,10 +27,7 @@ from urllib.parse import urlparse
 import numpy as np
 import pytest
 from ecomops.waiting import wait_for
-
-# bench/wrk.py: every HTTP figure of bench/ comes from the same wrk runner.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import wrk
+from ecomops_bench import wrk
 
 from fraud.ml.datasets import load_seed_sqlite
 from fraud.ml.detector import train

@@ -1,6 +1,6 @@
 """`make bench`: P1-P6 of the lab issues, as JSON and a PNG chart under reports/bench/.
 
-Run as `python bench/lab --out reports/bench [--only P1,P4]` with the lab up and
+Run as `python -m ecomops_bench.lab --out reports/bench [--only P1,P4]` with the lab up and
 deployed and its secrets in the environment (mk/lab.mk does all of that).
 """
 
@@ -14,12 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import chart
-import p1_ansible_cfg
-import p2_scale
-import p4_throughput
-import p5_signed_in
-import p6_checkout
+from . import chart, p1_ansible_cfg, p2_scale, p4_throughput, p5_signed_in, p6_checkout
 
 BENCHES = {
     "P1": p1_ansible_cfg.run,

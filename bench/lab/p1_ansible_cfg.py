@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from common import converge, defaults_config, summary, tuned_config
+from .common import converge, defaults_config, summary, tuned_config
 
 
 def run() -> dict[str, Any]:

@@ -15,12 +15,13 @@ import time
 from typing import Any
 
 import docker
-from common import REPO, busy_cpu_seconds, converge, lab, summary, tuned_config
 from ecomops.waiting import wait_for
 from ecomops_lab import topology
 from ecomops_lab.plan import Ports, build_plan
 from ecomops_lab.probe import http_get
 from ecomops_lab.state import LabDir
+
+from .common import REPO, busy_cpu_seconds, converge, lab, summary, tuned_config
 
 RECREATED = ("bastion", "app", "monitoring")
 

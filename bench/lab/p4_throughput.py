@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import seed_stack
-import wrk
-from common import lab
+from .. import wrk
+from . import seed_stack
+from .common import lab
 
 CLIENTS = 50
 PATH = "/api/products"

@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import shoppers
-import wrk
-from common import lab
+from .. import wrk
+from . import shoppers
+from .common import lab
 
 CONNECTIONS = 50
 SHOPPERS = 50

@@ -14,9 +14,9 @@ import secrets
 import time
 from typing import Any
 
-import shoppers
-import wrk
-from common import busy_cpu_seconds, lab
+from .. import wrk
+from . import shoppers
+from .common import busy_cpu_seconds, lab
 
 SHOPPERS = 20
 PATH = "/api/checkout"

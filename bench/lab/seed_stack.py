@@ -19,10 +19,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import docker
-from common import REPO
 from ecomops.waiting import wait_for
 from ecomops_lab import registry
 from ecomops_lab.probe import LabView
+
+from .common import REPO
 
 IMAGE = "ecommerce-frontend-seeddev"
 FRONTEND_FILES = (

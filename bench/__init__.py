@@ -1,0 +1,1 @@
+"""The benchmarks of `make bench`; every HTTP figure comes from `wrk`."""

@@ -1,0 +1,1 @@
+"""The backend image and the storefront nginx, measured without the lab."""
