@@ -13,6 +13,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+import yaml
 from conftest import ROOT, run_cli
 from ecomops.waiting import wait_for
 
@@ -182,14 +183,19 @@ def test_a_project_without_instances_says_where_it_looked(moto):
     assert "us-east-1" in done.stderr
 
 
-def test_missing_aws_credentials_exit_4(moto, tmp_path):
-    env = {
-        **moto,
+def without_credentials(env: dict[str, str], tmp: Path) -> dict[str, str]:
+    """`env` with no AWS credentials anywhere boto3 looks."""
+    return {
+        **env,
         "AWS_ACCESS_KEY_ID": "",
         "AWS_SECRET_ACCESS_KEY": "",
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
-        "AWS_CONFIG_FILE": str(tmp_path / "none"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp / "none"),
+        "AWS_CONFIG_FILE": str(tmp / "none"),
     }
+
+
+def test_missing_aws_credentials_exit_4(moto, tmp_path):
+    env = without_credentials(moto, tmp_path)
     done = run_cli("inventory", "--from", "aws", "--region", "us-east-1", "-o", "-", env=env)
     assert done.returncode == 4, done.stderr
     assert "AWS_PROFILE" in done.stderr
@@ -248,6 +254,110 @@ def test_limit_is_checked_against_the_dynamic_inventory(moto):
     assert done.returncode == 2, done.stderr
     assert "no host or group named 'ecommerce_app_az9'" in done.stderr
     assert "ecommerce_app_az1, ecommerce_app_az2" in done.stderr
+
+
+CONTRACT_VARIABLES = (
+    "ecomops_db_host", "ecomops_db_port", "ecomops_db_name", "ecomops_db_user",
+    "ecomops_lb_kind", "ecomops_lb_dns_name", "ecomops_lb_url", "ecomops_target_group_arn",
+)  # fmt: skip
+
+
+def run_discovery(
+    inventory: Path, env: dict[str, str], tmp: Path
+) -> tuple[subprocess.CompletedProcess[str], dict]:
+    """playbooks/discover.yml, then a play that shows each host its contract variables
+    without contacting it; Ansible's report as JSON."""
+    playbook = tmp / "discover_then_show.yml"
+    show = "{{ dict(names | zip(names | map('extract', hostvars[inventory_hostname]))) }}"
+    discover = str(ROOT / "playbooks" / "discover.yml")
+    playbook.write_text(
+        yaml.safe_dump([
+            {"name": "Discover", "ansible.builtin.import_playbook": discover},
+            {"name": "Show", "hosts": "all", "gather_facts": False,
+             "vars": {"names": list(CONTRACT_VARIABLES)},
+             "tasks": [{"name": "Show", "ansible.builtin.debug": {"msg": show}}]},
+        ])
+    )  # fmt: skip
+    done = subprocess.run(
+        [BIN / "ansible-playbook", "-i", inventory, playbook], capture_output=True, text=True,
+        env={**_base_env(), **env, "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json"}, cwd=ROOT,
+    )  # fmt: skip
+    return done, json.loads(done.stdout)
+
+
+def shown(report: dict) -> dict[str, dict]:
+    """Each host's contract variables, as the play after the discovery saw them."""
+    (show,) = [play for play in report["plays"] if play["play"]["name"] == "Show"]
+    return {host: result["msg"] for host, result in show["tasks"][0]["hosts"].items()}
+
+
+def test_site_discovers_the_database_and_load_balancer_the_ec2_inventory_lacks(moto, tmp_path):
+    done, report = run_discovery(ROOT / "inventory" / "aws_ec2.yml", moto, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    kw = {"region_name": "us-east-1", "endpoint_url": moto["AWS_ENDPOINT_URL"],
+          "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}  # fmt: skip
+    db = boto3.client("rds", **kw).describe_db_instances(DBInstanceIdentifier="ecommerce-db")
+    elb = boto3.client("elbv2", **kw)
+    lb = elb.describe_load_balancers(Names=["ecommerce-alb"])["LoadBalancers"][0]
+    group = elb.describe_target_groups(Names=["ecommerce-app"])["TargetGroups"][0]
+    endpoint = db["DBInstances"][0]["Endpoint"]
+    expected = {
+        "ecomops_db_host": endpoint["Address"], "ecomops_db_port": endpoint["Port"],
+        "ecomops_db_name": "ecommerce", "ecomops_db_user": "ecommerce",
+        "ecomops_lb_kind": "alb", "ecomops_lb_dns_name": lb["DNSName"],
+        "ecomops_lb_url": f"http://{lb['DNSName']}",
+        "ecomops_target_group_arn": group["TargetGroupArn"],
+    }  # fmt: skip
+    given = shown(report)
+    assert sorted(given) == [
+        "ecommerce_app_az1", "ecommerce_app_az2", "ecommerce_bastion_az1",
+        "ecommerce_bastion_az2", "ecommerce_monitoring",
+    ]  # fmt: skip
+    assert all(variables == expected for variables in given.values()), given
+
+
+def test_discovery_stops_the_run_before_any_host_when_nothing_is_tagged(moto, tmp_path):
+    """Project `broken` has instances, but no RDS instance or ALB."""
+    config = yaml.safe_load((ROOT / "inventory" / "aws_ec2.yml").read_text())
+    config["filters"]["tag:Project"] = "broken"
+    inventory = tmp_path / "aws_ec2.yml"
+    inventory.write_text(yaml.safe_dump(config))
+    done, report = run_discovery(inventory, moto, tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert (
+        "AWS account 123456789012 (arn:aws:sts::123456789012:user/moto) holds no RDS instance "
+        "and no application load balancer with a target group tagged Project=broken in us-east-1"
+    ) in done.stdout
+    # No play after the discovery started, and no host was reached.
+    assert "Show" not in [play["play"]["name"] for play in report["plays"]]
+    assert not any(totals["unreachable"] for totals in report["stats"].values())
+
+
+def test_a_generated_inventory_is_used_as_it_is_without_asking_aws(aws_inventory, moto, tmp_path):
+    inventory, listed = aws_inventory
+    done, report = run_discovery(inventory, without_credentials(moto, tmp_path), tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    app1 = listed["_meta"]["hostvars"]["ecommerce_app_az1"]
+    assert shown(report)["ecommerce_app_az1"] == {name: app1[name] for name in CONTRACT_VARIABLES}
+
+
+def test_discovery_asks_only_for_what_is_missing_and_says_when_aws_cannot_answer(tmp_path):
+    inventory = tmp_path / "hosts.yml"
+    database = {"ecomops_db_host": "db.example.com", "ecomops_db_port": 5432,
+                "ecomops_db_name": "shop", "ecomops_db_user": "shop"}  # fmt: skip
+    inventory.write_text(yaml.safe_dump({"all": {
+        "vars": database, "children": {"app_servers": {"hosts": {"app1": {}}}},
+    }}))  # fmt: skip
+    done, report = run_discovery(inventory, without_credentials(CREDENTIALS, tmp_path), tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    tasks = {task["task"]["name"]: task["hosts"]["app1"] for task in report["plays"][0]["tasks"]}
+    assert tasks["List the RDS instances of the region"].get("skipped") is True
+    assert tasks["List the application load balancers of the region"]["failed"] is True
+    assert (
+        "The inventory lacks ecomops_lb_kind, ecomops_lb_dns_name, ecomops_lb_url, "
+        "ecomops_target_group_arn; AWS could not be asked for them in us-east-1"
+    ) in done.stdout
+    assert "Set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY" in done.stdout
 
 
 def plain(value: object) -> str:
