@@ -76,7 +76,7 @@ lint: venv terraform-rc ## ansible-lint (production), yamllint, ruff, terraform 
 
 test-foundation: setup ## The set-up itself: base image boots systemd and sshd, scripts are sound, the lab's plan
 	@mkdir -p $(REPORTS)
-	pytest -q lab/images/tests scripts/tests molecule/tests lab/tests -m "not e2e" \
+	pytest -q lab/images/tests scripts/tests molecule/tests plugins/tests lab/tests -m "not e2e" \
 	  --junitxml=$(REPORTS)/foundation.xml
 
 test: lint test-foundation $(TEST_TARGETS) ## Every test suite and lint gate

@@ -14,6 +14,8 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
+from .common import MODES
+
 WIDTH, ROW, PAD = 900, 30, 16
 LABEL_W, BAR_X, RIGHT = 170, 190, 120
 COLOURS = ("#2f6db5", "#c0504d", "#9bbb59", "#8064a2")
@@ -46,18 +48,25 @@ def _panels(results: dict[str, Any]) -> list[Panel]:
     if p1 := results.get("P1"):
         defaults = p1["ansible_defaults"]["median_s"]
         panels.append(Panel(
-            f"P1 no-op converge (ratio {p1['ratio']}; goal line: 1/3 of the defaults)", "s",
-            [("tuned ansible.cfg", p1["tuned"]["median_s"]), ("Ansible defaults", defaults)],
-            goal=round(defaults / 3, 1),
+            f"P1 no-op converge (tuned + Mitogen {p1['ratio']} of the defaults; goal line: 0.15)",
+            "s", [(MODES[name].label, p1[name]["median_s"]) for name in MODES],
+            goal=round(defaults * 0.15, 1),
         ))  # fmt: skip
     if p2 := results.get("P2"):
+        two, eight = p2["hosts_2"], p2["hosts_8"]
         panels.append(Panel(
-            f"P2 converge (8/2 first {p2['first_ratio']}x, no-op {p2['noop_ratio']}x; "
-            "goal <= 1.5x)", "s",
-            [("first, 2 hosts", p2["hosts_2"]["first_converge_s"]),
-             ("first, 8 hosts", p2["hosts_8"]["first_converge_s"]),
-             ("no-op, 2 hosts", p2["hosts_2"]["noop"]["median_s"]),
-             ("no-op, 8 hosts", p2["hosts_8"]["noop"]["median_s"])],
+            f"P2 converge, 2 vs 8 app hosts (first {p2['first_ratio']}x, no-op through Mitogen "
+            f"{p2['noop_ratio']}x; goal <= 1.5x)", "s",
+            [("first, 2 hosts", two["first_converge_s"]),
+             ("first, 8 hosts", eight["first_converge_s"])]
+            + [(f"no-op, {hosts}: {MODES[name].label}", figures["noop"][name]["median_s"])
+               for name in MODES for hosts, figures in (("2", two), ("8", eight))],
+        ))  # fmt: skip
+        panels.append(Panel(
+            "P2 no-op: the machine's CPU-seconds per added app server (goal: Mitogen <= half)",
+            "CPU-s", [(MODES[name].label, figures["cpu_s_per_added_host"])
+                      for name, figures in p2["noop_per_added_host"].items()],
+            goal=round(p2["noop_per_added_host"]["tuned"]["cpu_s_per_added_host"] / 2, 1),
         ))  # fmt: skip
     if p3 := results.get("P3"):
         panels.append(Panel(

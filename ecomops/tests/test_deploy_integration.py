@@ -18,7 +18,7 @@ import time
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -231,7 +231,10 @@ def cases(junit: Path) -> dict[tuple[str, str], ET.Element]:
     return {(c.get("classname", ""), c.get("name", "")): c for c in root.iter("testcase")}
 
 
-def test_deploy_through_the_bastion_with_secrets_only_on_the_host(lab):
+@pytest.mark.parametrize("strategy", ["ecomops_linear", "linear"], ids=["mitogen", "plain-ssh"])
+def test_deploy_through_the_bastion_with_secrets_only_on_the_host(lab, strategy):
+    """Both ways ansible.cfg can run: through Mitogen (its default) and plain SSH."""
+    lab = replace(lab, env={**lab.env, "ANSIBLE_STRATEGY": strategy})
     done, watch, junit = deploy(lab, "--limit", "wrapper_app", "--serial", "50%", "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
@@ -250,6 +253,9 @@ def test_deploy_through_the_bastion_with_secrets_only_on_the_host(lab):
     recorded = docker("exec", lab.app, "cat", "/root/ssh_connection")
     assert recorded.split()[0] == lab.bastion_private_ip
     assert "serial=50%" in recorded
+    # The modules ran in Mitogen's interpreter exactly when Mitogen was asked for.
+    (interpreter,) = (line for line in recorded.splitlines() if line.startswith("interpreter="))
+    assert ("(mitogen:" in interpreter) == (strategy == "ecomops_linear"), interpreter
     # Host keys were checked and remembered in the project known_hosts.
     known = (lab.ssh_dir / "known_hosts").read_text()
     assert "[127.0.0.1]:" in known
