@@ -66,13 +66,14 @@ $(CACHE)/terraform.rc: Makefile
 	  "$(TF_PLUGIN_MIRROR)" "$(CACHE)/terraform-plugin-cache" > $@
 	@echo "terraform-rc: wrote $@ (TF_CLI_CONFIG_FILE)"
 
-lint: venv terraform-rc ## ansible-lint (production), yamllint, ruff, terraform fmt, role variables
+lint: venv terraform-rc ## ansible-lint (production), yamllint, ruff, terraform fmt, unused Terraform variables, role variables
 	ansible-lint --profile production --offline
 	python scripts/check_role_variables.py
 	yamllint --strict .
 	ruff check .
 	ruff format --check .
 	terraform fmt -check -recursive terraform
+	python scripts/check_terraform_variables.py
 
 test-foundation: setup ## The set-up itself: base image boots systemd and sshd, scripts are sound, the lab's plan
 	@mkdir -p $(REPORTS)

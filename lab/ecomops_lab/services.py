@@ -117,19 +117,6 @@ def use_apt_mirror(container: Container, proxy: str) -> None:
     ensure_file(container, APT_PROXY_CONF, f'Acquire::http::Proxy "http://{proxy}:3142";\n')
 
 
-def age_apt_index(container: Container) -> None:
-    """A new instance's package index is as old as its image, not minutes old.
-
-    The lab's images are often built minutes before the lab starts, which made
-    `apt: cache_valid_time` skip the first update on hosts with no index at all:
-    a host that never fetched an index gets one dated 1970.
-    """
-    run(
-        container, "sh", "-c",
-        "ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1 || touch -d @0 /var/lib/apt/lists",
-    )  # fmt: skip
-
-
 def configure_aptcache(container: Container) -> None:
     # The cache folder is bind-mounted from the control node, where root owns
     # it: the service fails at boot until the folder is handed over to it.

@@ -117,7 +117,6 @@ def up(plan: Plan, lab: LabDir, log: Log = print) -> Lab:
             services.start_alert_sink(container)
         if host.ssh:
             services.use_apt_mirror(container, APT_PROXY_NAME)
-            services.age_apt_index(container)
             services.authorize_key(container, public_key)
         log(f"lab: {host.container} configured ({host.role}) at {time.monotonic() - started:.0f}s")
         if not host.ssh:

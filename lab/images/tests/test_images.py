@@ -121,3 +121,12 @@ def test_images_trust_the_host_ca_bundle_for_pip_and_npm() -> None:
     bundle = docker("run", "--rm", "ecomops/python", "cat", "/etc/ssl/certs/ca-certificates.crt")
     host_first_cert = Path("/etc/ssl/certs/ca-certificates.crt").read_text().split("-----END")[0]
     assert host_first_cert.strip().splitlines()[-1] in bundle
+
+
+def test_hosts_ship_an_empty_package_index_dated_1970() -> None:
+    # The roles refresh the index by its age (apt's cache_valid_time, read from
+    # this folder's mtime): an empty one must look as old as it is useless.
+    for image in ("ecomops/host", "ecomops/labhost"):
+        listing = "ls /var/lib/apt/lists/*_Packages 2>/dev/null; stat -c %Y /var/lib/apt/lists"
+        out = docker("run", "--rm", "--entrypoint", "sh", image, "-c", listing, check=False)
+        assert out == "0", f"{image}: {out}"
