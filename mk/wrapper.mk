@@ -18,8 +18,9 @@ CI_ENV := if [ -z "$${JENKINS_URL:-}" ] && [ -f $(ROOT)/.lab/env ]; then set -a;
 # developer's checkout and shared Docker engine are never pruned by `make pipeline`.
 CI_ON_AGENT := [ -n "$${JENKINS_URL:-}" ]
 APP_IMAGES := ecommerce-backend ecommerce-fraud-api ecommerce-frontend
-# TFVARS=path: the variables file Jenkins binds from its credentials store.
-CI_TFVARS := $(if $(TFVARS),--var-file $(TFVARS))
+# TFVARS=path: the variables file Jenkins binds from its credentials store;
+# TF_BACKEND=path: the S3 backend config file it binds (ecomops-tf-backend).
+CI_TF_ARGS := $(if $(TFVARS),--var-file $(TFVARS)) $(if $(TF_BACKEND),--backend-config $(TF_BACKEND))
 
 PIPELINE_STAGES := ci-build ci-test ci-cleanup ci-images lab-push lab-up ci-configure ci-smoke ci-finalize
 
@@ -73,10 +74,10 @@ ci-push: ## Jenkins Build & Push: tag IMAGE_TAG and latest, push to ECOMOPS_REGI
 	done
 
 ci-plan: venv terraform-rc ## Jenkins Infrastructure on branches: terraform plan only
-	$(ECOMOPS) provision --plan-only $(CI_TFVARS)
+	$(ECOMOPS) provision --plan-only $(CI_TF_ARGS)
 
 ci-provision: venv terraform-rc ## Jenkins Infrastructure on main: init, plan to a file, apply it
-	$(ECOMOPS) provision $(CI_TFVARS)
+	$(ECOMOPS) provision $(CI_TF_ARGS)
 
 ci-configure: venv ## Jenkins Configure: inventory, then `ecomops deploy --image-tag IMAGE_TAG`
 	$(ECOMOPS) inventory --from $(CI_INVENTORY_FROM)

@@ -10,7 +10,8 @@ terraform {
   }
 
   # State is local by default. For a team, keep it in S3 with S3-native
-  # locking: see backend.s3.tfbackend.example and README.md.
+  # locking: `ecomops provision --backend-config FILE` adds the backend
+  # (backend.s3.tfbackend.example, README.md "State").
 }
 
 provider "aws" {

@@ -36,7 +36,21 @@ def test_every_sh_step_is_one_make_target():
     steps = sh_steps()
     assert len(steps) >= 10
     for step in steps:
-        assert re.fullmatch(r'make [\w-]+( [A-Z_]+="\$[A-Z_]+")?', step), step
+        assert re.fullmatch(r'make [\w-]+( [A-Z_]+="\$[A-Z_]+")*', step), step
+
+
+@pytest.mark.parametrize("target", ["ci-provision", "ci-plan"])
+def test_infrastructure_keeps_its_state_in_the_bound_s3_backend(target):
+    assert "file(credentialsId: 'ecomops-tf-backend', variable: 'TF_BACKEND')" in JENKINSFILE
+    assert f'make {target} TFVARS="$TFVARS" TF_BACKEND="$TF_BACKEND"' in sh_steps()
+    done = subprocess.run(
+        ["make", "-n", target, "TFVARS=/bound/tfvars", "TF_BACKEND=/bound/backend"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+        env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/root"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    [provision] = [line for line in done.stdout.splitlines() if "ecomops provision" in line]
+    assert "--var-file /bound/tfvars --backend-config /bound/backend" in provision
 
 
 def test_the_declarative_skeleton_is_there():

@@ -4,15 +4,15 @@ created through the AWS API, plan again (no drift), destroy.
 moto runs on a free 127.0.0.1 port and the AWS SDK inside the provider is
 pointed at it with AWS_ENDPOINT_URL, so the real provider block is used
 unchanged. tests/moto/ holds the only overrides: ignore_changes for
-attributes moto does not read back (see its README). The state is kept the
-way README.md tells a team to: S3 backend from backend.s3.tfbackend.example,
-with its S3 lock file.
+attributes moto does not read back (see its README). The stack is applied by
+`ecomops provision` on a Jenkins agent, with the state kept the way README.md
+("State") tells a team to: the S3 backend from backend.s3.tfbackend.example on
+a moto bucket, with its S3 lock file.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import socket
 import subprocess
@@ -27,9 +27,11 @@ from typing import Any
 import boto3
 import pytest
 from conftest import ROOT, TF_DIR, explain, terraform, terraform_env
+from ecomops.terraform import BACKEND_OVERRIDE, backend_type, read_backend_config
 from ecomops.waiting import wait_for
 
 MOTO_SERVER = Path(sys.executable).parent / "moto_server"
+BACKEND_FILE = "backend.s3.tfbackend"
 ECOMOPS = Path(sys.executable).parent / "ecomops"
 KEY_NAME = "ecomops-test-terraform"
 ADMIN_CIDR = "203.0.113.0/24"
@@ -88,8 +90,7 @@ class Stack:
 
     @property
     def backend(self) -> dict[str, str]:
-        text = (TF_DIR / "backend.s3.tfbackend.example").read_text()
-        return dict(re.findall(r'^(\w+)\s*=\s*"([^"]*)"', text, flags=re.MULTILINE))
+        return read_backend_config(self.workdir / BACKEND_FILE)
 
     @property
     def state_bucket(self) -> str:
@@ -114,6 +115,17 @@ class Stack:
         self.timings[step] = round(time.monotonic() - started, 1)
         return result
 
+    def ecomops(self, command: str, *args: str, step: str) -> subprocess.CompletedProcess[str]:
+        """`ecomops provision|destroy` on the S3 backend, as the Jenkinsfile runs it."""
+        started = time.monotonic()
+        result = subprocess.run(
+            [ECOMOPS, command, "--project-dir", str(ROOT), "--terraform-dir", str(self.workdir),
+             "--backend-config", str(self.workdir / BACKEND_FILE), *args],
+            env=self.env, capture_output=True, text=True, timeout=900, check=False,
+        )  # fmt: skip
+        self.timings[step] = round(time.monotonic() - started, 1)
+        return result
+
 
 @pytest.fixture(scope="module")
 def stack(
@@ -133,6 +145,16 @@ def stack(
     shutil.copytree(TF_DIR / "tests" / "moto", workdir, dirs_exist_ok=True)
     (workdir / "moto.auto.tfvars").write_text(TFVARS)
     env = terraform_env(
+        # On an agent, ecomops refuses local state: this proves the S3 backend is used.
+        JENKINS_URL="https://jenkins.example.com/",
+        # moto answers on 127.0.0.1, not on <bucket>.s3.amazonaws.com.
+        ECOMOPS_TF_BACKEND_ENDPOINT=moto,
+        ECOMOPS_TF_BACKEND_USE_PATH_STYLE="true",
+        # ecomops streams terraform's output: keep it readable in assertion messages.
+        **{
+            f"TF_CLI_ARGS_{command}": "-no-color"
+            for command in ("init", "plan", "apply", "destroy")
+        },
         AWS_ENDPOINT_URL=moto,
         AWS_ACCESS_KEY_ID="testing",
         AWS_SECRET_ACCESS_KEY="testing",
@@ -141,6 +163,7 @@ def stack(
         AWS_EC2_METADATA_DISABLED="true",
     )
     env.pop("AWS_PROFILE", None)
+    shutil.copy(TF_DIR / "backend.s3.tfbackend.example", workdir / BACKEND_FILE)
     stack = Stack(workdir=workdir, env=env, endpoint=moto)
     stack.client("ec2").create_key_pair(KeyName=KEY_NAME)
     s3 = stack.client("s3")
@@ -148,21 +171,8 @@ def stack(
     s3.put_bucket_versioning(
         Bucket=stack.state_bucket, VersioningConfiguration={"Status": "Enabled"}
     )
-    shutil.copy(TF_DIR / "backend.s3.tfbackend.example", workdir / "backend.s3.tfbackend")
-    (workdir / "backend_override.tf").write_text('terraform {\n  backend "s3" {}\n}\n')
-
-    init = stack.terraform(
-        "init",
-        "-input=false",
-        "-no-color",
-        "-backend-config=backend.s3.tfbackend",
-        # moto answers on 127.0.0.1, not on <bucket>.s3.amazonaws.com.
-        "-backend-config=use_path_style=true",
-        step="init",
-    )
-    assert init.returncode == 0, explain(init)
-    apply = stack.terraform("apply", "-auto-approve", "-input=false", "-no-color", step="apply")
-    assert apply.returncode == 0, explain(apply)
+    provision = stack.ecomops("provision", step="provision")
+    assert provision.returncode == 0, explain(provision)
     output = stack.terraform("output", "-json", step="output")
     assert output.returncode == 0, explain(output)
     stack.outputs = json.loads(output.stdout)
@@ -447,17 +457,22 @@ def test_state_is_in_s3_and_locked_while_in_use(stack: Stack) -> None:
     s3 = stack.client("s3")
     keys = {o["Key"] for o in s3.list_objects_v2(Bucket=stack.state_bucket)["Contents"]}
     assert keys == {stack.state_key}, "the state, and no lock left behind"
+    state = json.loads(s3.get_object(Bucket=stack.state_bucket, Key=stack.state_key)["Body"].read())
+    assert state["outputs"]["inventory"]["value"] == stack.outputs["inventory"]["value"]
     assert not list(stack.workdir.glob("*.tfstate")), "no local state next to the S3 backend"
+    assert (stack.workdir / BACKEND_OVERRIDE).is_file(), "written by ecomops provision"
+    assert backend_type(stack.workdir) == "s3"
+    settled = json.loads((stack.workdir / ".terraform" / "terraform.tfstate").read_text())
+    assert settled["backend"]["config"]["use_lockfile"] is True
+    assert settled["backend"]["config"]["endpoints"]["s3"] == stack.endpoint
     # Someone else's run holds the lock: ours must refuse to touch the state.
     lock = f"{stack.state_key}.tflock"
     s3.put_object(Bucket=stack.state_bucket, Key=lock, Body=b'{"ID": "1", "Who": "ci@elsewhere"}')
     try:
-        plan = stack.terraform(
-            "plan", "-input=false", "-no-color", "-lock-timeout=0s", step="plan_locked"
-        )
+        plan = stack.ecomops("provision", "--plan-only", step="plan_locked")
     finally:
         s3.delete_object(Bucket=stack.state_bucket, Key=lock)
-    assert plan.returncode == 1, explain(plan)
+    assert plan.returncode == 5, explain(plan)
     assert "Error acquiring the state lock" in plan.stderr
     assert "ci@elsewhere" in plan.stderr
 
@@ -468,9 +483,7 @@ def test_plan_after_apply_shows_no_drift(stack: Stack) -> None:
 
 
 def test_destroy_removes_everything(stack: Stack) -> None:
-    destroy = stack.terraform(
-        "destroy", "-auto-approve", "-input=false", "-no-color", step="destroy"
-    )
+    destroy = stack.ecomops("destroy", "--confirm", step="destroy")
     stack.destroyed = destroy.returncode == 0
     assert destroy.returncode == 0, explain(destroy)
     state = stack.terraform("state", "list", step="state")

@@ -54,6 +54,7 @@ examples:
   ecomops history --json                           # the release history of every app server
   ecomops rollback                                 # back to the release before the current one
   ecomops provision --plan-only                    # init + plan to a file, no apply
+  ecomops provision --backend-config team.s3.tfbackend   # state in S3, S3 lock file
 
 secrets come from the environment only (never arguments): ECOMOPS_REGISTRY,
 ECOMOPS_REGISTRY_USER, ECOMOPS_REGISTRY_PASSWORD, ECOMOPS_DB_PASSWORD,
@@ -62,6 +63,10 @@ ECOMOPS_DJANGO_SECRET_KEY, ECOMOPS_GRAFANA_ADMIN_PASSWORD, ECOMOPS_PROMETHEUS_PA
 ECOMOPS_ALERTMANAGER_CHAT_WEBHOOK_URL. A deploy asks only for those of the hosts it
 reaches (--limit) with the tasks it runs (--tags): `--limit bastions` needs none.
 ECOMOPS_IMAGE_TAG may replace --image-tag; ECOMOPS_SSH_KEY may replace --ssh-key.
+ECOMOPS_TF_BACKEND_BUCKET, _KEY, _REGION, _ENDPOINT (an S3-compatible endpoint), ...
+set the S3 backend of provision and destroy, over --backend-config; its credentials
+are the AWS environment's. On a Jenkins agent (JENKINS_URL set) both refuse local
+state unless --allow-local-state.
 """
 
 
@@ -282,6 +287,19 @@ def build_parser() -> argparse.ArgumentParser:
         tf = _command(sub, common, name, text)
         tf.add_argument("--terraform-dir", type=Path, help="default: terraform/ in the repository")
         tf.add_argument("--var-file", type=Path, action="append", default=[], help="tfvars file")
+        tf.add_argument(
+            "--backend-config",
+            type=Path,
+            metavar="FILE",
+            help="S3 backend settings (bucket, key, region: see "
+            "terraform/backend.s3.tfbackend.example); "
+            f"{terraform.BACKEND_ENV_PREFIX}* settings override it",
+        )
+        tf.add_argument(
+            "--allow-local-state",
+            action="store_true",
+            help="on a Jenkins agent (JENKINS_URL set), keep the state in the workspace anyway",
+        )
         if name == "provision":
             tf.add_argument("--plan-only", action="store_true", help="stop after the plan")
         else:
@@ -446,12 +464,15 @@ def _rollback(args: argparse.Namespace, root: Path) -> ExitCode:
 
 def _terraform(args: argparse.Namespace, root: Path) -> None:
     chdir = args.terraform_dir or root / "terraform"
+    backend = terraform.Backend.of(args.backend_config, os.environ)
+    # State in one agent's workspace is seen by no other agent or person, and goes with it.
+    local_state_ok = args.allow_local_state or not os.environ.get("JENKINS_URL")
     if args.command == "provision":
-        terraform.provision(chdir, args.var_file, args.plan_only)
+        terraform.provision(chdir, args.var_file, args.plan_only, backend, local_state_ok)
         return
     if not args.confirm:
         raise EcomopsError("destroy removes every resource of the stack; pass --confirm to proceed")
-    terraform.destroy(chdir, args.var_file)
+    terraform.destroy(chdir, args.var_file, backend, local_state_ok)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Path], ExitCode]] = {

@@ -23,7 +23,8 @@ EXIT_CODE_HELP = """\
 exit codes:
   0  success
   1  at least one task failed on a host
-  2  bad input: usage, inventory or contract errors, unknown host in --limit
+  2  bad input: usage, inventory or contract errors, unknown host in --limit, a bad
+     backend config, local Terraform state on a Jenkins agent
   3  at least one host was unreachable
   4  missing credentials (environment variables listed in the message)
   5  an external tool failed (terraform, AWS API, ansible-playbook itself)
