@@ -54,7 +54,7 @@ output "alb_url" {
 }
 
 output "inventory" {
-  description = "The inventory contract (inventory/CONTRACT.md, schema 1) read by `ecomops inventory --from terraform`. Holds no secret."
+  description = "The inventory contract (inventory/CONTRACT.md, schema 1) read by `ecomops inventory --from terraform`. Holds no secret: the database password's secret only by its ARN."
   value = {
     schema      = 1
     project     = var.project
@@ -82,10 +82,11 @@ output "inventory" {
       ssh_port   = 22
     }
     database = {
-      address  = module.rds.address
-      port     = module.rds.port
-      name     = module.rds.db_name
-      username = module.rds.username
+      address             = module.rds.address
+      port                = module.rds.port
+      name                = module.rds.db_name
+      username            = module.rds.username
+      password_secret_arn = module.rds.master_user_secret_arn
     }
     load_balancer = {
       kind             = "alb"

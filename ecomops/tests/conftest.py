@@ -19,7 +19,8 @@ ECOMOPS = Path(sys.executable).parent / "ecomops"
 
 @pytest.fixture
 def outputs() -> dict[str, Any]:
-    """A saved `terraform output -json` document (two AZs, ALB, RDS)."""
+    """A saved `terraform output -json` document (two AZs, ALB, RDS with a given password:
+    db_manage_master_user_password = false, so no secret ARN)."""
     return json.loads((FIXTURES / "terraform-output.json").read_text())
 
 

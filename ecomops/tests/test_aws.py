@@ -10,6 +10,7 @@ import sys
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -102,7 +103,7 @@ def seed(session: boto3.Session, url: str) -> None:
     project_tag = [{"Key": "Project", "Value": "ecommerce"}]
     session.client("rds", **kw).create_db_instance(
         DBInstanceIdentifier="ecommerce-db", DBInstanceClass="db.t3.micro", Engine="postgres",
-        DBName="ecommerce", MasterUsername="ecommerce", MasterUserPassword="not-a-secret-1",
+        DBName="ecommerce", MasterUsername="ecommerce", ManageMasterUserPassword=True,
         AllocatedStorage=20, Tags=project_tag,
     )  # fmt: skip
     elb = session.client("elbv2", **kw)
@@ -154,10 +155,27 @@ def test_discovered_app_servers_jump_through_their_az_bastion(aws_inventory):
     assert not bastion2["ansible_host"].startswith("10.")
 
 
-def test_rds_endpoint_and_alb_come_from_their_apis(aws_inventory):
+def client(env: dict[str, str], service: str) -> Any:
+    """A boto3 client of the moto_server `env` points at."""
+    return boto3.client(
+        service, region_name="us-east-1", endpoint_url=env["AWS_ENDPOINT_URL"],
+        aws_access_key_id="testing", aws_secret_access_key="testing",
+    )  # fmt: skip
+
+
+def db_secret_arn(env: dict[str, str]) -> str:
+    [db] = client(env, "rds").describe_db_instances(DBInstanceIdentifier="ecommerce-db")[
+        "DBInstances"
+    ]
+    return db["MasterUserSecret"]["SecretArn"]
+
+
+def test_rds_endpoint_and_alb_come_from_their_apis(aws_inventory, moto):
     _, seen = aws_inventory
     app1 = seen["_meta"]["hostvars"]["ecommerce_app_az1"]
     assert app1["ecomops_db_host"].startswith("ecommerce-db.")
+    # The password RDS manages is named by its secret's ARN, never given.
+    assert app1["ecomops_db_password_secret_arn"] == db_secret_arn(moto)
     assert (app1["ecomops_db_port"], app1["ecomops_db_name"]) == (5432, "ecommerce")
     assert app1["ecomops_lb_dns_name"].startswith("ecommerce-alb")
     assert ":targetgroup/ecommerce-app/" in app1["ecomops_target_group_arn"]
@@ -333,8 +351,18 @@ def test_discovery_stops_the_run_before_any_host_when_nothing_is_tagged(moto, tm
     assert not any(totals["unreachable"] for totals in report["stats"].values())
 
 
+def without_db_secret(inventory: Path, tmp: Path) -> Path:
+    """A copy of a generated inventory for a database whose password is given."""
+    content = yaml.safe_load(inventory.read_text())
+    del content["all"]["vars"]["ecomops_db_password_secret_arn"]
+    copy = tmp / "hosts-without-secret.yml"
+    copy.write_text(yaml.safe_dump(content))
+    return copy
+
+
 def test_a_generated_inventory_is_used_as_it_is_without_asking_aws(aws_inventory, moto, tmp_path):
     inventory, listed = aws_inventory
+    inventory = without_db_secret(inventory, tmp_path)
     done, report = run_discovery(inventory, without_credentials(moto, tmp_path), tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     app1 = listed["_meta"]["hostvars"]["ecommerce_app_az1"]
@@ -387,3 +415,154 @@ def test_discovery_reads_every_page_of_a_busy_account(moto) -> None:
     assert len(rds.describe_db_instances()["DBInstances"]) == 100, "moto no longer pages"
     found = aws._database(rds, "paged")
     assert found is not None and found["name"] == "paged"
+
+
+def run_password_read(
+    inventory: Path, env: dict[str, str], tmp: Path
+) -> tuple[subprocess.CompletedProcess[str], dict[str, str], str]:
+    """playbooks/discover.yml, then a play that shows each app server the database password
+    the role would deploy, without contacting it; (the run, the password per host, the
+    discovery's report)."""
+    playbook = tmp / "discover_then_password.yml"
+    # The playbooks' group_vars, as a play beside them would have (facts outrank both).
+    group_vars = str(ROOT / "playbooks" / "group_vars" / "all.yml")
+    discover = str(ROOT / "playbooks" / "discover.yml")
+    show = {"ansible.builtin.debug": {"msg": "{{ ecomops_db_password }}"}}
+    playbook.write_text(
+        yaml.safe_dump([
+            # Twice, as site.yml does (its own, then app_servers.yml's).
+            {"name": "Discover", "ansible.builtin.import_playbook": discover},
+            {"name": "Discover again", "ansible.builtin.import_playbook": discover},
+            {"name": "Show", "hosts": "app_servers", "gather_facts": False,
+             "vars_files": [group_vars], "tasks": [{"name": "Show", **show}]},
+        ])
+    )  # fmt: skip
+    done = subprocess.run(
+        [BIN / "ansible-playbook", "-i", inventory, playbook], capture_output=True, text=True,
+        env={**_base_env(), **env, "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
+             "ECOMOPS_DB_PASSWORD": "from-the-environment"},
+        cwd=ROOT,
+    )  # fmt: skip
+    report = json.loads(done.stdout)
+    shows = [play for play in report["plays"] if play["play"]["name"] == "Show"]
+    passwords = {host: r["msg"] for play in shows for host, r in play["tasks"][0]["hosts"].items()}
+    # What the discovery's own plays reported.
+    report["plays"] = [play for play in report["plays"] if play["play"]["name"] != "Show"]
+    return done, passwords, json.dumps(report)
+
+
+def test_the_playbooks_read_the_password_rds_manages_and_a_rotated_one_next_time(
+    aws_inventory, moto, tmp_path
+):
+    inventory, _ = aws_inventory
+    secrets = client(moto, "secretsmanager")
+    arn = db_secret_arn(moto)
+    first = json.loads(secrets.get_secret_value(SecretId=arn)["SecretString"])["password"]
+    done, passwords, logged = run_password_read(inventory, moto, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert passwords == {"ecommerce_app_az1": first, "ecommerce_app_az2": first}
+    # Read once: the second discovery finds it read.
+    reads = [
+        task["hosts"]["ecommerce_app_az1"]
+        for play in json.loads(logged)["plays"]
+        for task in play["tasks"]
+        if task["task"]["name"] == "Give every app server the password in the secret"
+    ]
+    assert [read.get("skipped", False) for read in reads] == [False, True]
+    assert first not in logged
+    # A rotation (what Secrets Manager does to it): the next run deploys the new password,
+    # even one that looks like a template.
+    rotated = "r0tated-{{ not_a_variable }}"
+    secrets.put_secret_value(
+        SecretId=arn, SecretString=json.dumps({"username": "ecommerce", "password": rotated})
+    )
+    done, passwords, logged = run_password_read(inventory, moto, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert set(passwords.values()) == {rotated}
+    assert "r0tated" not in logged
+
+
+def test_without_a_secret_the_playbooks_take_the_environment(aws_inventory, tmp_path):
+    inventory = without_db_secret(aws_inventory[0], tmp_path)
+    done, passwords, _ = run_password_read(
+        inventory, without_credentials(CREDENTIALS, tmp_path), tmp_path
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert passwords == {
+        "ecommerce_app_az1": "from-the-environment",
+        "ecommerce_app_az2": "from-the-environment",
+    }
+
+
+def test_an_unreadable_secret_stops_the_run_before_any_host_saying_what_to_check(
+    aws_inventory, moto, tmp_path
+):
+    inventory, _ = aws_inventory
+    done, passwords, _ = run_password_read(inventory, without_credentials(moto, tmp_path), tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert passwords == {}
+    assert f"The database password could not be read from the secret {db_secret_arn(moto)}" in (
+        done.stdout
+    )
+    assert "in us-east-1. Set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY" in done.stdout
+
+
+APP_SECRETS = {
+    "ECOMOPS_REGISTRY": "registry.example.com",
+    "ECOMOPS_REGISTRY_USER": "ci",
+    "ECOMOPS_REGISTRY_PASSWORD": "registry-pass-1",
+    "ECOMOPS_DJANGO_SECRET_KEY": "django-key-123",
+    "ECOMOPS_PROMETHEUS_PASSWORD": "prometheus-pass-1",
+    "ECOMOPS_DB_PASSWORD": "",
+}
+
+
+def deploy_leaking_the_password(
+    inventory: Path, env: dict[str, str], tmp: Path
+) -> subprocess.CompletedProcess[str]:
+    """`ecomops deploy` of a playbook that, after the discovery, fails on the controller with
+    the database password in its message: what a careless task would print."""
+    playbook = tmp / "leak.yml"
+    discover = str(ROOT / "playbooks" / "discover.yml")
+    playbook.write_text(
+        yaml.safe_dump([
+            {"name": "Discover", "ansible.builtin.import_playbook": discover},
+            {"name": "Leak", "hosts": "app_servers", "connection": "local", "gather_facts": False,
+             "tasks": [{"name": "Fail with the password",
+                        "ansible.builtin.fail": {"msg": "password={{ ecomops_db_password }}"}}]},
+        ])
+    )  # fmt: skip
+    return run_cli(
+        "deploy", "-i", inventory, "--playbook", playbook, "--image-tag", "abc123",
+        "--no-rollback", "--json", "--junit", tmp / "deploy.xml", env={**APP_SECRETS, **env},
+    )  # fmt: skip
+
+
+def test_deploy_takes_the_password_from_the_secret_and_never_shows_it(
+    aws_inventory, moto, tmp_path
+):
+    inventory, _ = aws_inventory
+    secret = client(moto, "secretsmanager").get_secret_value(SecretId=db_secret_arn(moto))
+    password = json.loads(secret["SecretString"])["password"]
+    done = deploy_leaking_the_password(inventory, moto, tmp_path)
+    # Not refused for the missing ECOMOPS_DB_PASSWORD: the playbook ran, its task failed.
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    failed = {task["message"] for task in report["tasks"] if task["status"] == "failed"}
+    assert failed == {"password=********"}
+    junit = (tmp_path / "deploy.xml").read_text()
+    assert "password=********" in junit
+    for output in (done.stdout, done.stderr, junit):
+        assert password not in output
+
+
+def test_deploy_without_aws_credentials_for_the_secret_exits_4_saying_what_to_do(
+    aws_inventory, moto, tmp_path
+):
+    inventory, _ = aws_inventory
+    done = deploy_leaking_the_password(inventory, without_credentials(moto, tmp_path), tmp_path)
+    assert done.returncode == 4, done.stderr
+    assert f"could not be read from {db_secret_arn(moto)}" in done.stderr
+    assert "set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY" in done.stderr
+    assert "ECOMOPS_DB_PASSWORD" not in done.stderr
+    assert not (tmp_path / "deploy.xml").exists()

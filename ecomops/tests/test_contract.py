@@ -36,6 +36,13 @@ def test_a_missing_key_is_named_with_its_path(contract_doc):
     ]
 
 
+def test_the_database_password_secret_must_be_a_secrets_manager_arn(contract_doc):
+    contract_doc["database"]["password_secret_arn"] = "rds!db-3f1c"
+    assert problems_of(contract_doc) == [
+        "database.password_secret_arn: 'rds!db-3f1c' is not a Secrets Manager secret's ARN"
+    ]
+
+
 def test_an_app_server_without_a_bastion_in_its_az_is_refused(contract_doc):
     contract_doc["app_servers"][1]["az"] = "us-east-1c"
     (problem,) = problems_of(contract_doc)

@@ -51,6 +51,16 @@ def test_group_vars_carry_the_database_and_load_balancer(outputs, tmp_path):
     assert variables["ansible_user"] == "ubuntu"
 
 
+def test_the_database_password_secret_is_named_when_terraform_gives_one(outputs, tmp_path):
+    ssh = SshFiles.under(tmp_path)
+    variables = build_inventory(contract_from_outputs(outputs, "fixture"), ssh)["all"]["vars"]
+    assert "ecomops_db_password_secret_arn" not in variables  # a given password
+    arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-3f1c-AbCdEf"
+    outputs["inventory"]["value"]["database"]["password_secret_arn"] = arn
+    variables = build_inventory(contract_from_outputs(outputs, "fixture"), ssh)["all"]["vars"]
+    assert variables["ecomops_db_password_secret_arn"] == arn
+
+
 def test_ssh_config_gives_the_jump_hop_its_key_and_checks_host_keys(outputs, tmp_path):
     ssh = SshFiles.under(tmp_path, identity=Path("/keys/id_ed25519"))
     text = render_ssh_config(contract_from_outputs(outputs, "fixture"), ssh, "fixture")

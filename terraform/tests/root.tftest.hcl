@@ -55,6 +55,8 @@ mock_provider "aws" {
   mock_resource "aws_db_instance" {
     defaults = {
       address = "ecommerce-db.c9akciq32.us-east-1.rds.amazonaws.com"
+      # What RDS reports with manage_master_user_password.
+      master_user_secret = [{ secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-3f1c-AbCdEf", secret_status = "active", kms_key_id = "" }]
     }
   }
 
@@ -119,7 +121,7 @@ run "inventory_output_follows_the_contract" {
       keys(output.inventory.bastions[0]) == ["az", "name", "private_ip", "public_ip", "ssh_port"] &&
       keys(output.inventory.app_servers[0]) == ["az", "instance_id", "name", "private_ip"] &&
       keys(output.inventory.monitoring) == ["az", "name", "private_ip", "public_ip", "ssh_port"] &&
-      keys(output.inventory.database) == ["address", "name", "port", "username"] &&
+      keys(output.inventory.database) == ["address", "name", "password_secret_arn", "port", "username"] &&
       keys(output.inventory.load_balancer) == ["dns_name", "haproxy_backend", "haproxy_socket", "kind", "target_group_arn", "url"]
     )
     error_message = "The inventory has exactly the fields of inventory/CONTRACT.md."
@@ -131,8 +133,13 @@ run "inventory_output_follows_the_contract" {
   }
 
   assert {
-    condition     = output.inventory.database == { address = "ecommerce-db.c9akciq32.us-east-1.rds.amazonaws.com", port = 5432, name = "ecommerce", username = "ecommerce" }
-    error_message = "The database entry names the RDS endpoint, port, database and user."
+    condition     = output.inventory.database == { address = "ecommerce-db.c9akciq32.us-east-1.rds.amazonaws.com", port = 5432, name = "ecommerce", username = "ecommerce", password_secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-3f1c-AbCdEf" }
+    error_message = "The database entry names the RDS endpoint, port, database and user, and by default the secret RDS generated the password into."
+  }
+
+  assert {
+    condition     = output.db_master_user_secret_arn == "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-3f1c-AbCdEf"
+    error_message = "By default (db_manage_master_user_password) the secret's ARN is an output."
   }
 
   assert {
@@ -148,13 +155,37 @@ run "inventory_output_follows_the_contract" {
   }
 
   assert {
-    condition     = !strcontains(lower(jsonencode(output.inventory)), "password") && !strcontains(lower(jsonencode(output.inventory)), "secret")
+    # The one mention of a secret is the database password's ARN.
+    condition     = !can(regex("(?i)password|secret", jsonencode(merge(output.inventory, { database = { for k, v in output.inventory.database : k => v if k != "password_secret_arn" } }))))
     error_message = "No secret in the inventory."
   }
 
   assert {
     condition     = length(module.vpc.nat_gateway_ids) == 2 && output.ami_id == "ami-0e2c8caa4b6378d8c"
     error_message = "Defaults: one NAT gateway per AZ, the Ubuntu AMI from the lookup."
+  }
+}
+
+run "a_given_database_password_has_no_secret_arn" {
+  command = plan
+
+  variables {
+    db_manage_master_user_password = false
+    db_master_password             = "correct-horse-battery"
+  }
+
+  # What RDS reports when it manages no password.
+  override_resource {
+    target          = module.rds.aws_db_instance.this
+    override_during = plan
+    values = {
+      master_user_secret = []
+    }
+  }
+
+  assert {
+    condition     = output.db_master_user_secret_arn == null && output.inventory.database.password_secret_arn == null
+    error_message = "With db_master_password there is no secret: the deploy takes ECOMOPS_DB_PASSWORD."
   }
 }
 

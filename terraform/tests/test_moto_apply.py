@@ -243,7 +243,10 @@ def test_apply_outputs_the_inventory_contract(stack: Stack) -> None:
     assert lb["target_group_arn"].startswith("arn:aws:elasticloadbalancing:us-east-1:")
     assert lb["haproxy_socket"] is None
     assert lb["haproxy_backend"] is None
-    assert "password" not in json.dumps(inventory).lower()
+    # No secret: the database password only by the ARN of the secret RDS keeps it in.
+    database = dict(inventory["database"])
+    assert database.pop("password_secret_arn").startswith("arn:aws:secretsmanager:us-east-1:")
+    assert "password" not in json.dumps({**inventory, "database": database}).lower()
 
 
 def test_instances_are_tagged_hardened_and_placed(stack: Stack) -> None:
@@ -379,9 +382,9 @@ def test_database_and_load_balancer(stack: Stack) -> None:
     assert db["MultiAZ"]
     assert not db["PubliclyAccessible"]
     assert db["BackupRetentionPeriod"] == 7
-    assert (
-        db["MasterUserSecret"]["SecretArn"] == stack.outputs["db_master_user_secret_arn"]["value"]
-    )
+    secret_arn = db["MasterUserSecret"]["SecretArn"]
+    assert secret_arn == stack.outputs["db_master_user_secret_arn"]["value"]
+    assert secret_arn == stack.outputs["inventory"]["value"]["database"]["password_secret_arn"]
     subnet_cidrs = {
         s["CidrBlock"]
         for s in stack.client("ec2").describe_subnets(

@@ -1,17 +1,19 @@
-"""EC2/RDS/ELBv2 discovery by tags (Project, Role, AZ, Name) and target health.
+"""EC2/RDS/ELBv2 discovery by tags (Project, Role, AZ, Name), target health, and the
+database password RDS keeps in Secrets Manager.
 
 boto3 honours AWS_ENDPOINT_URL, which is how the tests point it at moto_server.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import boto3
 import botocore.exceptions
 
-from ecomops.contract import Contract, parse_contract
+from ecomops.contract import SECRET_ARN, Contract, parse_contract
 from ecomops.errors import EcomopsError, ExitCode
 
 T = TypeVar("T")
@@ -26,11 +28,14 @@ def call(action: Callable[[], T]) -> T:
     """Run a boto3 call, turning its errors into messages that say what to do."""
     try:
         return action()
-    except (botocore.exceptions.NoCredentialsError, botocore.exceptions.NoRegionError) as exc:
+    except botocore.exceptions.NoCredentialsError as exc:
         raise EcomopsError(
-            f"AWS: {exc}; set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "
-            "and AWS_REGION (or pass --region)",
+            f"AWS: {exc}; set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY",
             ExitCode.MISSING_CREDENTIALS,
+        ) from None
+    except botocore.exceptions.NoRegionError as exc:
+        raise EcomopsError(
+            f"AWS: {exc}; set AWS_REGION (or pass --region)", ExitCode.MISSING_CREDENTIALS
         ) from None
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
         raise EcomopsError(f"AWS call failed: {exc}", ExitCode.TOOL_FAILED) from None
@@ -79,6 +84,8 @@ def _database(rds: Any, project: str) -> dict[str, Any] | None:
                 "port": db["Endpoint"]["Port"],
                 "name": db.get("DBName"),
                 "username": db.get("MasterUsername"),
+                # Present when RDS manages the password (Terraform's default).
+                "password_secret_arn": db.get("MasterUserSecret", {}).get("SecretArn"),
             }
     return None
 
@@ -144,3 +151,32 @@ def target_health(session: boto3.Session, target_group_arn: str) -> list[dict[st
         }
         for d in answer["TargetHealthDescriptions"]
     ]
+
+
+def database_password(secret_arn: str) -> str:
+    """The `password` of the secret RDS manages (JSON {"username", "password"}), asked of
+    the secret's own region at every call, so that a rotated password is the one used."""
+    arn = SECRET_ARN.fullmatch(secret_arn)
+    if arn is None:
+        raise EcomopsError(
+            f"ecomops_db_password_secret_arn: {secret_arn!r} is not a Secrets Manager secret's "
+            "ARN; rebuild the inventory with `ecomops inventory --from terraform`"
+        )
+    client = boto3.Session(region_name=arn["region"]).client("secretsmanager")
+    try:
+        answer = call(lambda: client.get_secret_value(SecretId=secret_arn))
+    except EcomopsError as exc:
+        raise EcomopsError(
+            f"the database password could not be read from {secret_arn} "
+            f"(the inventory's ecomops_db_password_secret_arn): {exc}. The credentials need "
+            "secretsmanager:GetSecretValue on it; if the database was replaced, rebuild the "
+            "inventory with `ecomops inventory --from terraform`.",
+            exc.code,
+        ) from None
+    try:
+        return str(json.loads(answer["SecretString"])["password"])
+    except (KeyError, TypeError, ValueError):
+        raise EcomopsError(
+            f"{secret_arn} holds no JSON with a `password` (the secret RDS manages does)",
+            ExitCode.TOOL_FAILED,
+        ) from None

@@ -57,9 +57,10 @@ examples:
   ecomops provision --backend-config team.s3.tfbackend   # state in S3, S3 lock file
 
 secrets come from the environment only (never arguments): ECOMOPS_REGISTRY,
-ECOMOPS_REGISTRY_USER, ECOMOPS_REGISTRY_PASSWORD, ECOMOPS_DB_PASSWORD,
-ECOMOPS_DJANGO_SECRET_KEY, ECOMOPS_GRAFANA_ADMIN_PASSWORD, ECOMOPS_PROMETHEUS_PASSWORD
-(status reads it too), optionally ECOMOPS_ALERTMANAGER_SMTP_PASSWORD and
+ECOMOPS_REGISTRY_USER, ECOMOPS_REGISTRY_PASSWORD, ECOMOPS_DB_PASSWORD (unless the
+inventory names the secret RDS keeps it in: then it is read there, with the AWS
+credentials), ECOMOPS_DJANGO_SECRET_KEY, ECOMOPS_GRAFANA_ADMIN_PASSWORD,
+ECOMOPS_PROMETHEUS_PASSWORD (status reads it too), optionally ECOMOPS_ALERTMANAGER_SMTP_PASSWORD and
 ECOMOPS_ALERTMANAGER_CHAT_WEBHOOK_URL. A deploy asks only for those of the hosts it
 reaches (--limit) with the tasks it runs (--tags): `--limit bastions` needs none.
 ECOMOPS_IMAGE_TAG may replace --image-tag; ECOMOPS_SSH_KEY may replace --ssh-key.

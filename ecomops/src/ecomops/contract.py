@@ -8,6 +8,7 @@ is fixed in one round trip.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,8 @@ from ecomops.errors import EcomopsError, ExitCode
 SCHEMA_VERSION = 1
 LB_KINDS = ("alb", "haproxy")
 ENVIRONMENTS = ("aws", "lab")
+# arn:<partition>:secretsmanager:<region>:<account>:secret:<name>; the region is where to ask.
+SECRET_ARN = re.compile(r"arn:aws[a-z-]*:secretsmanager:(?P<region>[a-z0-9-]+):\d{12}:secret:.+")
 
 
 class ContractError(EcomopsError):
@@ -49,6 +52,8 @@ class Database:
     port: int
     name: str
     username: str
+    # The Secrets Manager secret RDS keeps the password in; None: ECOMOPS_DB_PASSWORD.
+    password_secret_arn: str | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,12 @@ class _Reader:
                 self.problems.append(f"{path}.{key}: {value!r} is not an IP address")
         return value
 
+    def secret_arn(self, doc: dict[str, Any], key: str, path: str) -> str | None:
+        value = self.maybe(doc, key, path, False)
+        if value and not SECRET_ARN.fullmatch(value):
+            self.problems.append(f"{path}.{key}: {value!r} is not a Secrets Manager secret's ARN")
+        return value
+
     def choice(self, doc: dict[str, Any], key: str, path: str, choices: tuple[str, ...]) -> str:
         value = self.text(doc, key, path)
         if value and value not in choices:
@@ -186,6 +197,7 @@ def parse_contract(doc: Any, source: str = "input") -> Contract:
             port=read.number(db, "port", "database"),
             name=read.text(db, "name", "database"),
             username=read.text(db, "username", "database"),
+            password_secret_arn=read.secret_arn(db, "password_secret_arn", "database"),
         ),
         load_balancer=load_balancer,
         ssh_private_key_file=read.maybe(top, "ssh_private_key_file", "(document)", False),

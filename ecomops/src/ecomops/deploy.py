@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 import yaml
 
+from ecomops import aws
 from ecomops.errors import EcomopsError, ExitCode
 from ecomops.events import EventTracker, HostTotals, summary_table
 from ecomops.hosts import Inventory
@@ -146,8 +147,9 @@ def check_kubernetes_request(request: DeployRequest, environ: dict[str, str]) ->
     return image_tag(request, environ), kubeconfig.resolve()
 
 
-def check_request(request: DeployRequest, environ: dict[str, str]) -> str:
-    """Fail fast, before touching any host; returns the image tag."""
+def check_request(request: DeployRequest, environ: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """Fail fast, before touching any host; returns the image tag and the secrets read from
+    AWS (to redact them as those of the environment)."""
     inventory = Inventory.read(request.project_dir, request.inventory)
     check_ssh_config(inventory)
     if request.limit:
@@ -159,6 +161,12 @@ def check_request(request: DeployRequest, environ: dict[str, str]) -> str:
     if request.limit:  # the hosts the run reaches, as Ansible applies --limit
         inventory = Inventory.read(request.project_dir, request.inventory, request.limit)
     needed = needed_variables(reached_groups(request.playbook, inventory), request.tags)
+    # The playbooks read the password from the secret RDS keeps it in, when the inventory
+    # names one (playbooks/discover.yml); this run reads it too, only to redact it.
+    secret_arn = inventory.common_vars().get("ecomops_db_password_secret_arn")
+    from_aws = "ECOMOPS_DB_PASSWORD" in needed and bool(secret_arn)
+    if from_aws:
+        needed = tuple(name for name in needed if name != "ECOMOPS_DB_PASSWORD")
     missing = missing_variables(environ, needed)
     if missing:
         raise EcomopsError(
@@ -166,7 +174,8 @@ def check_request(request: DeployRequest, environ: dict[str, str]) -> str:
             "(Jenkins: withCredentials bindings; locally: the lab's .lab/env)",
             ExitCode.MISSING_CREDENTIALS,
         )
-    return image_tag(request, environ)
+    tag = image_tag(request, environ)
+    return tag, ({secret_arn: aws.database_password(secret_arn)} if from_aws else {})
 
 
 def controller_inventory(data_dir: Path) -> Path:
@@ -326,12 +335,13 @@ def deploy(
 ) -> ExitCode:
     environ = dict(os.environ)
     env: dict[str, str] = {}
+    from_aws: dict[str, str] = {}
     if request.target == "kubernetes":
         tag, kubeconfig = check_kubernetes_request(request, environ)
         env = {"ECOMOPS_KUBECONFIG": str(kubeconfig), "ECOMOPS_KUBERNETES_OVERLAY": request.overlay}
     else:
-        tag = check_request(request, environ)
-    redact = Redactor(split_secrets(environ)[1])
+        tag, from_aws = check_request(request, environ)
+    redact = Redactor({**split_secrets(environ)[1], **from_aws})
     # A failed rollout of the app servers goes back to what they served before.
     guarded = request.target == "compose" and not request.check and request.rollback
     lock = request.project_dir / ".cache" / "deploy.lock"
@@ -376,8 +386,8 @@ def rollback(
 ) -> ExitCode:
     """`ecomops rollback`: the fleet back to the good release before the one it serves."""
     environ = dict(os.environ)
-    check_request(replace(request, image_tag=to_tag or "unused"), environ)
-    redact = Redactor(split_secrets(environ)[1])
+    _, from_aws = check_request(replace(request, image_tag=to_tag or "unused"), environ)
+    redact = Redactor({**split_secrets(environ)[1], **from_aws})
     lock = request.project_dir / ".cache" / "deploy.lock"
     with exclusive(lock, "deploy of this project", stderr), cancel_on_signals() as stop:
         fleet = read_fleet(request.project_dir, request.inventory)

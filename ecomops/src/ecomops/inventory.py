@@ -92,6 +92,12 @@ def build_inventory(contract: Contract, ssh: SshFiles) -> dict[str, Any]:
                 "ecomops_db_port": db.port,
                 "ecomops_db_name": db.name,
                 "ecomops_db_user": db.username,
+                # Only the ARN: the playbooks and `ecomops deploy` read the password at run time.
+                **(
+                    {"ecomops_db_password_secret_arn": db.password_secret_arn}
+                    if db.password_secret_arn
+                    else {}
+                ),
                 "ecomops_lb_kind": lb.kind,
                 "ecomops_lb_dns_name": lb.dns_name,
                 "ecomops_lb_url": lb.url,
