@@ -40,11 +40,12 @@ lab: lab-push ## Deploy the whole stack to the local lab (APP_HOSTS=2 by default
 lab-down: venv ## Remove every ecomops-lab-* container, network, volume and .lab/
 	@$(LAB_PY) down
 
-test-e2e: lab ## End-to-end tests against the lab (reports/e2e.xml)
+# frontend-deps: one check drives the storefront's browser suite (Playwright) at the lab.
+test-e2e: lab frontend-deps ## End-to-end tests against the lab (reports/e2e.xml)
 	@mkdir -p $(REPORTS)
 	@$(LAB_ENV) pytest -q -m e2e lab/tests --junitxml=$(REPORTS)/e2e.xml
 
-bench: lab ## Benchmarks P1-P4 against the lab (reports/bench/)
+bench: lab ## Benchmarks P1-P6 against the lab (reports/bench/)
 	@mkdir -p $(REPORTS)/bench
 	@$(LAB_ENV) $(BIN)/python -m ecomops_bench.lab --out $(REPORTS)/bench $(if $(BENCH),--only $(BENCH))
 
