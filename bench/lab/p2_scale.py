@@ -126,7 +126,7 @@ def run() -> dict[str, Any]:
     )
     return {
         "P2": {
-            "what": "site.yml from bare hosts (first, through Mitogen) and again (no-op, three"
+            "what": "site.yml from bare hosts (first, tuned ansible.cfg) and again (no-op, three"
             " ways), 2 vs 8 app hosts; cpu_s: the whole machine's busy CPU-seconds during the"
             " run, *_busy: the share of its CPUs busy",
             "cpus": os.cpu_count(),

@@ -303,10 +303,17 @@ def run_discovery(
     return done, json.loads(done.stdout)
 
 
+def results(play: dict, task: str) -> dict[str, dict]:
+    """Each host's result of the task named `task` in a play of the JSON report, which
+    lists a task once per host under Mitogen and once for all hosts otherwise."""
+    return {host: result for entry in play["tasks"] if entry["task"]["name"] == task
+            for host, result in entry["hosts"].items()}  # fmt: skip
+
+
 def shown(report: dict) -> dict[str, dict]:
     """Each host's contract variables, as the play after the discovery saw them."""
     (show,) = [play for play in report["plays"] if play["play"]["name"] == "Show"]
-    return {host: result["msg"] for host, result in show["tasks"][0]["hosts"].items()}
+    return {host: result["msg"] for host, result in results(show, "Show").items()}
 
 
 def test_site_discovers_the_database_and_load_balancer_the_ec2_inventory_lacks(moto, tmp_path):
@@ -445,7 +452,7 @@ def run_password_read(
     )  # fmt: skip
     report = json.loads(done.stdout)
     shows = [play for play in report["plays"] if play["play"]["name"] == "Show"]
-    passwords = {host: r["msg"] for play in shows for host, r in play["tasks"][0]["hosts"].items()}
+    passwords = {host: r["msg"] for play in shows for host, r in results(play, "Show").items()}
     # What the discovery's own plays reported.
     report["plays"] = [play for play in report["plays"] if play["play"]["name"] != "Show"]
     return done, passwords, json.dumps(report)

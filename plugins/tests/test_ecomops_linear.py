@@ -1,4 +1,4 @@
-"""The project's strategy (ansible.cfg): Mitogen where it loads, plain linear otherwise.
+"""The project's strategy ecomops_linear: Mitogen where it loads, plain linear otherwise.
 
 Real ansible-playbook runs on the controller's implicit localhost; the module reports
 the command line of the process it runs in, which Mitogen names mitogen:<user>@<host>.
@@ -49,14 +49,14 @@ def run(tmp: Path, **env: str) -> tuple[str, str]:
     return base64.b64decode(content).replace(b"\0", b" ").decode(), done.stderr
 
 
-def test_modules_run_in_mitogen_by_default(tmp_path):
-    interpreter, stderr = run(tmp_path)
+def test_modules_run_in_mitogen_when_asked(tmp_path):
+    interpreter, stderr = run(tmp_path, ANSIBLE_STRATEGY="ecomops_linear")
     assert "(mitogen:" in interpreter
     assert FALLBACK not in stderr
 
 
-def test_ansible_strategy_linear_turns_mitogen_off(tmp_path):
-    interpreter, stderr = run(tmp_path, ANSIBLE_STRATEGY="linear")
+def test_ansible_cfg_runs_plain_ssh_by_default(tmp_path):
+    interpreter, stderr = run(tmp_path)
     assert "(mitogen:" not in interpreter
     assert FALLBACK not in stderr
 
@@ -74,8 +74,10 @@ def mitogen_refusing(tmp_path: Path) -> str:
 def test_without_mitogen_the_run_goes_on_with_plain_ssh_and_says_so_once(
     tmp_path, mitogen_refusing
 ):
-    interpreter, stderr = run(tmp_path, PYTHONPATH=mitogen_refusing)
+    interpreter, stderr = run(
+        tmp_path, ANSIBLE_STRATEGY="ecomops_linear", PYTHONPATH=mitogen_refusing
+    )
     assert "(mitogen:" not in interpreter
     assert stderr.count(FALLBACK) == 1, stderr
     assert "built for another ansible-core" in stderr
-    assert "ANSIBLE_STRATEGY=linear" in stderr
+    assert "unset ANSIBLE_STRATEGY" in stderr
