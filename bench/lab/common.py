@@ -60,7 +60,7 @@ MODES = {
     "tuned": Mode("tuned ansible.cfg", tuned_config, "linear"),
     "tuned_mitogen": Mode("tuned + Mitogen", tuned_config, "ecomops_linear"),
 }
-PROJECT = MODES["tuned"]  # what ansible.cfg runs
+PROJECT = MODES["tuned_mitogen"]  # what ansible.cfg runs
 
 
 def converge(mode: Mode = PROJECT, image_tag: str | None = None) -> float:

@@ -4,8 +4,9 @@ Without Mitogen every task starts a worker on the controller and a fresh Python
 on the host; Mitogen keeps one interpreter per host, over the same SSH and
 ProxyJump connection, which is most of a no-op converge's cost per app server
 (bench P2). Where Mitogen is not installed or refuses the installed ansible-core,
-this is Ansible's own linear strategy, with one warning. Chosen with
-ANSIBLE_STRATEGY=ecomops_linear; playbooks/host_keys.yml first learns new hosts' keys.
+this is Ansible's own linear strategy, with one warning. ansible.cfg's strategy;
+ANSIBLE_STRATEGY=linear chooses plain SSH. playbooks/host_keys.yml first learns
+new hosts' keys.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def _base() -> type:
         Display().warning(
             f"Mitogen does not load with ansible-core {ansible_version} ({error}); "
             "running with plain SSH. Install the Mitogen of requirements/tools.txt, "
-            "or unset ANSIBLE_STRATEGY to choose plain SSH."
+            "or set ANSIBLE_STRATEGY=linear to choose plain SSH."
         )
         return linear
     return type("MitogenLinear", (ansible_mitogen.strategy.StrategyMixin, linear), {})

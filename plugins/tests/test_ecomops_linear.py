@@ -49,14 +49,14 @@ def run(tmp: Path, **env: str) -> tuple[str, str]:
     return base64.b64decode(content).replace(b"\0", b" ").decode(), done.stderr
 
 
-def test_modules_run_in_mitogen_when_asked(tmp_path):
-    interpreter, stderr = run(tmp_path, ANSIBLE_STRATEGY="ecomops_linear")
+def test_ansible_cfg_runs_modules_in_mitogen(tmp_path):
+    interpreter, stderr = run(tmp_path)
     assert "(mitogen:" in interpreter
     assert FALLBACK not in stderr
 
 
-def test_ansible_cfg_runs_plain_ssh_by_default(tmp_path):
-    interpreter, stderr = run(tmp_path)
+def test_plain_ssh_when_asked(tmp_path):
+    interpreter, stderr = run(tmp_path, ANSIBLE_STRATEGY="linear")
     assert "(mitogen:" not in interpreter
     assert FALLBACK not in stderr
 
@@ -74,10 +74,8 @@ def mitogen_refusing(tmp_path: Path) -> str:
 def test_without_mitogen_the_run_goes_on_with_plain_ssh_and_says_so_once(
     tmp_path, mitogen_refusing
 ):
-    interpreter, stderr = run(
-        tmp_path, ANSIBLE_STRATEGY="ecomops_linear", PYTHONPATH=mitogen_refusing
-    )
+    interpreter, stderr = run(tmp_path, PYTHONPATH=mitogen_refusing)
     assert "(mitogen:" not in interpreter
     assert stderr.count(FALLBACK) == 1, stderr
     assert "built for another ansible-core" in stderr
-    assert "unset ANSIBLE_STRATEGY" in stderr
+    assert "ANSIBLE_STRATEGY=linear" in stderr

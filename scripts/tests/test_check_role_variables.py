@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parents[1] / "check_role_variables.py"
+SCRIPT = "check_role_variables.py"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def role(root: Path, defaults: str, options: str) -> None:
@@ -18,21 +17,15 @@ def role(root: Path, defaults: str, options: str) -> None:
     )
 
 
-def check(roles: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, SCRIPT, roles], capture_output=True, text=True, check=False
-    )
-
-
-def test_the_projects_roles_agree() -> None:
-    done = check(SCRIPT.parents[1] / "roles")
+def test_the_projects_roles_agree(checker) -> None:
+    done = checker(ROOT / "roles")
     assert done.returncode == 0, done.stderr
 
 
-def test_each_difference_is_named(tmp_path: Path) -> None:
+def test_each_difference_is_named(tmp_path: Path, checker) -> None:
     role(tmp_path, "demo_port: 80\ndemo_user: web\n",
          "      demo_port: {type: int}\n      demo_group: {type: str}\n")  # fmt: skip
-    done = check(tmp_path)
+    done = checker(tmp_path)
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
         "demo: demo_user has a default but no argument spec",

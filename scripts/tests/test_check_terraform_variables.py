@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parents[1] / "check_terraform_variables.py"
+SCRIPT = "check_terraform_variables.py"
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def check(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, SCRIPT, root], capture_output=True, text=True, check=False
-    )
-
-
-def test_the_projects_modules_use_every_variable() -> None:
-    done = check(SCRIPT.parents[1] / "terraform")
+def test_the_projects_modules_use_every_variable(checker) -> None:
+    done = checker(ROOT / "terraform")
     assert done.returncode == 0, done.stderr
 
 
-def test_each_unused_variable_is_named(tmp_path: Path) -> None:
+def test_each_unused_variable_is_named(tmp_path: Path, checker) -> None:
     module = tmp_path / "modules" / "demo"
     module.mkdir(parents=True)
     (module / "variables.tf").write_text(
@@ -46,7 +39,7 @@ def test_each_unused_variable_is_named(tmp_path: Path) -> None:
         "# var.commented was the old name of the tag.\n"
         'locals {\n  tags = { Name = "${var.used}-x", Count = length(var.names) }\n}\n'
     )
-    done = check(tmp_path)
+    done = checker(tmp_path)
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
         f"{module}: variable app_port is declared but never used",
