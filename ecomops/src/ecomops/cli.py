@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ecomops import terraform
+from ecomops import aws, terraform
 from ecomops.canary import Prometheus, Thresholds, analyze, canary_window
 from ecomops.deploy import PLAYBOOKS, TARGETS, DeployRequest, deploy, rollback
 from ecomops.errors import EXIT_CODE_HELP, EcomopsError, ExitCode
@@ -139,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="saved `terraform output -json` (--from terraform) or a contract JSON (--from file)",
     )
     inv.add_argument("--terraform-dir", type=Path, help="default: terraform/ in the repository")
-    inv.add_argument("--project", default="ecommerce", help="Project tag (--from aws)")
+    inv.add_argument("--project", default=aws.PROJECT, help="Project tag (--from aws)")
     inv.add_argument("--region", help="AWS region (--from aws; default: AWS_REGION)")
     inv.add_argument("--ssh-user", default="ubuntu", help="login user (--from aws)")
     inv.add_argument(

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
+import boto3
 import yaml
 
 from ecomops import aws
@@ -47,6 +48,8 @@ from ecomops.secrets import Redactor, missing_variables, needed_variables, split
 TARGETS = ("compose", "kubernetes")
 PLAYBOOKS = {"compose": "site.yml", "kubernetes": "kubernetes.yml"}
 KUBERNETES_OVERLAYS = Path("kubernetes") / "overlays"
+# An inventory that lacks one has the playbooks look the database up in AWS (discover.yml).
+DATABASE_VARIABLES = ("ecomops_db_host", "ecomops_db_port", "ecomops_db_name", "ecomops_db_user")
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,20 @@ def check_kubernetes_request(request: DeployRequest, environ: dict[str, str]) ->
     return image_tag(request, environ), kubeconfig.resolve()
 
 
+def password_secret_arn(inventory: Inventory) -> str | None:
+    """The secret RDS keeps the database password in, as playbooks/discover.yml finds it:
+    the inventory's ecomops_db_password_secret_arn; else, when the inventory lacks the
+    database (inventory/aws_ec2.yml), that of the RDS instance tagged with the hosts'
+    project in their region; else none (the password is ECOMOPS_DB_PASSWORD)."""
+    common = inventory.common_vars()
+    if common.get("ecomops_db_password_secret_arn"):
+        return str(common["ecomops_db_password_secret_arn"])
+    if all(name in common for name in DATABASE_VARIABLES):
+        return None
+    session = boto3.Session(region_name=common.get("ecomops_region"))
+    return aws.database_secret_arn(session, common.get("ecomops_project") or aws.PROJECT)
+
+
 def check_request(request: DeployRequest, environ: dict[str, str]) -> tuple[str, dict[str, str]]:
     """Fail fast, before touching any host; returns the image tag and the secrets read from
     AWS (to redact them as those of the environment)."""
@@ -158,11 +175,10 @@ def check_request(request: DeployRequest, environ: dict[str, str]) -> tuple[str,
     if run.limit:  # the hosts the run reaches, as Ansible applies --limit
         inventory = Inventory.read(run.project_dir, run.inventory, run.limit)
     needed = needed_variables(reached_groups(run.playbook, inventory), run.tags)
-    # The playbooks read the password from the secret RDS keeps it in, when the inventory
-    # names one (playbooks/discover.yml); this run reads it too, only to redact it.
-    secret_arn = inventory.common_vars().get("ecomops_db_password_secret_arn")
-    from_aws = "ECOMOPS_DB_PASSWORD" in needed and bool(secret_arn)
-    if from_aws:
+    # The playbooks read the password from the secret RDS keeps it in, if there is one
+    # (playbooks/discover.yml); this run reads it too, only to redact it.
+    secret_arn = password_secret_arn(inventory) if "ECOMOPS_DB_PASSWORD" in needed else None
+    if secret_arn:
         needed = tuple(name for name in needed if name != "ECOMOPS_DB_PASSWORD")
     missing = missing_variables(environ, needed)
     if missing:
@@ -172,7 +188,7 @@ def check_request(request: DeployRequest, environ: dict[str, str]) -> tuple[str,
             ExitCode.MISSING_CREDENTIALS,
         )
     tag = image_tag(request, environ)
-    return tag, ({secret_arn: aws.database_password(secret_arn)} if from_aws else {})
+    return tag, ({secret_arn: aws.database_password(secret_arn)} if secret_arn else {})
 
 
 def controller_inventory(data_dir: Path) -> Path:
