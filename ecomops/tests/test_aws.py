@@ -284,9 +284,14 @@ def run_discovery(
     inventory: Path, env: dict[str, str], tmp: Path
 ) -> tuple[subprocess.CompletedProcess[str], dict]:
     """playbooks/discover.yml, then a play that shows each host its contract variables
-    without contacting it; Ansible's report as JSON."""
+    and the ARN of its database password's secret (null without one), without contacting
+    it; Ansible's report as JSON."""
     playbook = tmp / "discover_then_show.yml"
-    show = "{{ dict(names | zip(names | map('extract', hostvars[inventory_hostname]))) }}"
+    show = (
+        "{{ dict(names | zip(names | map('extract', hostvars[inventory_hostname])))"
+        " | combine({'ecomops_db_password_secret_arn':"
+        " ecomops_db_password_secret_arn | default(None)}) }}"
+    )
     discover = str(ROOT / "playbooks" / "discover.yml")
     playbook.write_text(
         yaml.safe_dump([
@@ -332,6 +337,8 @@ def test_site_discovers_the_database_and_load_balancer_the_ec2_inventory_lacks(m
         "ecomops_lb_kind": "alb", "ecomops_lb_dns_name": lb["DNSName"],
         "ecomops_lb_url": f"http://{lb['DNSName']}",
         "ecomops_target_group_arn": group["TargetGroupArn"],
+        # RDS keeps the password: the instance names its secret (MasterUserSecret).
+        "ecomops_db_password_secret_arn": db_secret_arn(moto),
     }  # fmt: skip
     given = shown(report)
     assert sorted(given) == [
@@ -373,7 +380,11 @@ def test_a_generated_inventory_is_used_as_it_is_without_asking_aws(aws_inventory
     done, report = run_discovery(inventory, without_credentials(moto, tmp_path), tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     app1 = listed["_meta"]["hostvars"]["ecommerce_app_az1"]
-    assert shown(report)["ecommerce_app_az1"] == {name: app1[name] for name in CONTRACT_VARIABLES}
+    # Its database has a given password: no secret is looked for.
+    assert shown(report)["ecommerce_app_az1"] == {
+        **{name: app1[name] for name in CONTRACT_VARIABLES},
+        "ecomops_db_password_secret_arn": None,
+    }
 
 
 def test_discovery_asks_only_for_what_is_missing_and_says_when_aws_cannot_answer(tmp_path):
@@ -393,6 +404,39 @@ def test_discovery_asks_only_for_what_is_missing_and_says_when_aws_cannot_answer
         "ecomops_target_group_arn; AWS could not be asked for them in us-east-1"
     ) in done.stdout
     assert "Set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY" in done.stdout
+
+
+@pytest.fixture(scope="module")
+def given_password_inventory(moto, tmp_path_factory) -> Path:
+    """Project `given`: an RDS instance whose password is given (no secret RDS manages),
+    and an inventory with its app server and load balancer but not its database."""
+    client(moto, "rds").create_db_instance(
+        DBInstanceIdentifier="given-db", DBInstanceClass="db.t3.micro", Engine="postgres",
+        DBName="given", MasterUsername="given", MasterUserPassword="not-a-secret-4",
+        AllocatedStorage=20, Tags=[{"Key": "Project", "Value": "given"}],
+    )  # fmt: skip
+    inventory = tmp_path_factory.mktemp("given") / "hosts.yml"
+    common = {
+        "ecomops_project": "given", "ecomops_region": "us-east-1",
+        "ecomops_lb_kind": "alb", "ecomops_lb_dns_name": "lb.example.com",
+        "ecomops_lb_url": "http://lb.example.com",
+        "ecomops_target_group_arn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:"
+                                    "targetgroup/given/0123456789abcdef",
+    }  # fmt: skip
+    inventory.write_text(yaml.safe_dump({"all": {
+        "vars": common, "children": {"app_servers": {"hosts": {"given_app": {}}}},
+    }}))  # fmt: skip
+    return inventory
+
+
+def test_discovery_names_no_secret_for_a_database_whose_password_is_given(
+    given_password_inventory, moto, tmp_path
+):
+    done, report = run_discovery(given_password_inventory, moto, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    app = shown(report)["given_app"]
+    assert app["ecomops_db_host"].startswith("given-db.")
+    assert app["ecomops_db_password_secret_arn"] is None
 
 
 def plain(value: object) -> str:
@@ -422,6 +466,25 @@ def test_discovery_reads_every_page_of_a_busy_account(moto) -> None:
     assert len(rds.describe_db_instances()["DBInstances"]) == 100, "moto no longer pages"
     found = aws._database(rds, "paged")
     assert found is not None and found["name"] == "paged"
+
+
+@pytest.fixture
+def moto_session(moto, monkeypatch) -> boto3.Session:
+    """A session of this process on the moto_server."""
+    for name, value in moto.items():
+        monkeypatch.setenv(name, value)
+    return boto3.Session(region_name="us-east-1")
+
+
+def test_the_secret_arn_is_the_one_of_the_projects_rds_instance(moto, moto_session):
+    assert aws.database_secret_arn(moto_session, "ecommerce") == db_secret_arn(moto)
+
+
+def test_no_secret_arn_without_a_password_rds_manages_or_without_a_database(
+    given_password_inventory, moto_session
+):
+    assert aws.database_secret_arn(moto_session, "given") is None
+    assert aws.database_secret_arn(moto_session, "nothing") is None
 
 
 def run_password_read(
@@ -572,4 +635,30 @@ def test_deploy_without_aws_credentials_for_the_secret_exits_4_saying_what_to_do
     assert f"could not be read from {db_secret_arn(moto)}" in done.stderr
     assert "set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY" in done.stderr
     assert "ECOMOPS_DB_PASSWORD" not in done.stderr
+    assert not (tmp_path / "deploy.xml").exists()
+
+
+def test_deploy_on_the_ec2_inventory_takes_the_password_from_the_rds_instances_secret(
+    moto, tmp_path
+):
+    """inventory/aws_ec2.yml names no database: the deploy, like the playbooks, finds the
+    RDS instance's secret, so ECOMOPS_DB_PASSWORD is not asked for and its password is
+    masked."""
+    secret = client(moto, "secretsmanager").get_secret_value(SecretId=db_secret_arn(moto))
+    password = json.loads(secret["SecretString"])["password"]
+    done = deploy_leaking_the_password(ROOT / "inventory" / "aws_ec2.yml", moto, tmp_path)
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    failed = {task["message"] for task in report["tasks"] if task["status"] == "failed"}
+    assert failed == {"password=********"}
+    for output in (done.stdout, done.stderr, (tmp_path / "deploy.xml").read_text()):
+        assert password not in output
+
+
+def test_deploy_asks_for_the_password_of_a_database_found_without_a_secret(
+    given_password_inventory, moto, tmp_path
+):
+    done = deploy_leaking_the_password(given_password_inventory, moto, tmp_path)
+    assert done.returncode == 4, done.stderr
+    assert "missing credentials: set ECOMOPS_DB_PASSWORD" in done.stderr
     assert not (tmp_path / "deploy.xml").exists()

@@ -18,6 +18,9 @@ from ecomops.errors import EcomopsError, ExitCode
 
 T = TypeVar("T")
 ROLES = {"bastion": "bastions", "app": "app_servers", "monitoring": "monitoring"}
+# The Project tag Terraform gives everything (terraform/variables.tf's project), also
+# the default of playbooks/discover.yml.
+PROJECT = "ecommerce"
 
 
 def _tags(items: list[dict[str, str]] | None) -> dict[str, str]:
@@ -153,6 +156,14 @@ def target_health(session: boto3.Session, target_group_arn: str) -> list[dict[st
     ]
 
 
+def database_secret_arn(session: boto3.Session, project: str) -> str | None:
+    """The ARN of the secret RDS keeps the password of the project's database in, as
+    playbooks/discover.yml finds it; None without such a database or when its password
+    is given (not managed by RDS)."""
+    database = call(lambda: _database(session.client("rds"), project))
+    return database["password_secret_arn"] if database else None
+
+
 def database_password(secret_arn: str) -> str:
     """The `password` of the secret RDS manages (JSON {"username", "password"}), asked of
     the secret's own region at every call, so that a rotated password is the one used."""
@@ -168,9 +179,9 @@ def database_password(secret_arn: str) -> str:
     except EcomopsError as exc:
         raise EcomopsError(
             f"the database password could not be read from {secret_arn} "
-            f"(the inventory's ecomops_db_password_secret_arn): {exc}. The credentials need "
-            "secretsmanager:GetSecretValue on it; if the database was replaced, rebuild the "
-            "inventory with `ecomops inventory --from terraform`.",
+            "(ecomops_db_password_secret_arn, the inventory's or the RDS instance's): "
+            f"{exc}. The credentials need secretsmanager:GetSecretValue on it; if the database "
+            "was replaced, rebuild the inventory with `ecomops inventory --from terraform`.",
             exc.code,
         ) from None
     try:

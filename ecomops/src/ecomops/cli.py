@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ecomops import terraform
+from ecomops import aws, terraform
 from ecomops.canary import Prometheus, Thresholds, analyze, canary_window
 from ecomops.deploy import PLAYBOOKS, TARGETS, DeployRequest, deploy, rollback
 from ecomops.errors import EXIT_CODE_HELP, EcomopsError, ExitCode
@@ -24,6 +24,7 @@ from ecomops.inventory import (
 )
 from ecomops.junit import write_junit
 from ecomops.releases import fleet_release, read_fleet, render_history
+from ecomops.runner import PlaybookRun
 from ecomops.sources import SOURCES, load_contract
 from ecomops.status import (
     CHECK_KINDS,
@@ -138,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="saved `terraform output -json` (--from terraform) or a contract JSON (--from file)",
     )
     inv.add_argument("--terraform-dir", type=Path, help="default: terraform/ in the repository")
-    inv.add_argument("--project", default="ecommerce", help="Project tag (--from aws)")
+    inv.add_argument("--project", default=aws.PROJECT, help="Project tag (--from aws)")
     inv.add_argument("--region", help="AWS region (--from aws; default: AWS_REGION)")
     inv.add_argument("--ssh-user", default="ubuntu", help="login user (--from aws)")
     inv.add_argument(
@@ -345,18 +346,21 @@ def _inventory(args: argparse.Namespace, root: Path) -> None:
 
 
 def _deploy(args: argparse.Namespace, root: Path) -> ExitCode:
-    request = DeployRequest(
+    run = PlaybookRun(
         project_dir=root,
         playbook=(args.playbook or root / "playbooks" / PLAYBOOKS[args.target]).resolve(),
         inventory=(args.inventory or root / "inventory" / "hosts.yml").resolve(),
-        junit=(args.junit or root / "reports" / "deploy.xml").resolve(),
-        image_tag=args.image_tag,
         limit=args.limit,
         tags=args.tags,
         check=args.check,
         diff=args.diff,
         verbosity=args.verbose,
         serial=args.serial,
+    )
+    request = DeployRequest(
+        run=run,
+        junit=(args.junit or root / "reports" / "deploy.xml").resolve(),
+        image_tag=args.image_tag,
         target=args.target,
         kubeconfig=args.kubeconfig.resolve() if args.kubeconfig else None,
         overlay=args.overlay,
@@ -452,13 +456,16 @@ def _history(args: argparse.Namespace, root: Path) -> ExitCode:
 
 
 def _rollback(args: argparse.Namespace, root: Path) -> ExitCode:
-    request = DeployRequest(
+    run = PlaybookRun(
         project_dir=root,
         playbook=(root / "playbooks" / PLAYBOOKS["compose"]).resolve(),
         inventory=(args.inventory or root / "inventory" / "hosts.yml").resolve(),
+        verbosity=args.verbose,
+    )
+    request = DeployRequest(
+        run=run,
         junit=(args.junit or root / "reports" / "rollback.xml").resolve(),
         image_tag=None,
-        verbosity=args.verbose,
     )
     return rollback(request, args.to, args.json)
 

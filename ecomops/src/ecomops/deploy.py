@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
+import boto3
 import yaml
 
 from ecomops import aws
@@ -47,21 +48,19 @@ from ecomops.secrets import Redactor, missing_variables, needed_variables, split
 TARGETS = ("compose", "kubernetes")
 PLAYBOOKS = {"compose": "site.yml", "kubernetes": "kubernetes.yml"}
 KUBERNETES_OVERLAYS = Path("kubernetes") / "overlays"
+# An inventory that lacks one has the playbooks look the database up in AWS (discover.yml).
+DATABASE_VARIABLES = ("ecomops_db_host", "ecomops_db_port", "ecomops_db_name", "ecomops_db_user")
 
 
 @dataclass(frozen=True)
 class DeployRequest:
-    project_dir: Path
-    playbook: Path
-    inventory: Path
+    """A deploy's (or rollback's) playbook run and what only a deploy has."""
+
+    # Each ansible-playbook run of the deploy is this one with the image tag added (and,
+    # for a rollback, app_servers.yml in place of the playbook).
+    run: PlaybookRun
     junit: Path
     image_tag: str | None
-    limit: str | None = None
-    tags: str | None = None
-    check: bool = False
-    diff: bool = False
-    verbosity: int = 0
-    serial: str | None = None
     target: str = "compose"
     # Return the app servers to their previous release when the rollout fails.
     rollback: bool = True
@@ -121,13 +120,13 @@ def kubeconfig_path(request: DeployRequest, environ: dict[str, str]) -> Path:
 
 def check_kubernetes_request(request: DeployRequest, environ: dict[str, str]) -> tuple[str, Path]:
     """Fail fast, before the cluster is contacted; returns the image tag and kubeconfig."""
-    for flag, value in (("--limit", request.limit), ("--serial", request.serial)):
+    for flag, value in (("--limit", request.run.limit), ("--serial", request.run.serial)):
         if value:
             raise EcomopsError(
                 f"{flag} applies to the app servers, not to --target kubernetes "
                 "(the cluster rolls Deployments out one pod at a time itself)"
             )
-    overlays = request.project_dir / KUBERNETES_OVERLAYS
+    overlays = request.run.project_dir / KUBERNETES_OVERLAYS
     if not (overlays / request.overlay / "kustomization.yaml").is_file():
         known = (
             sorted(p.name for p in overlays.iterdir() if p.is_dir()) if overlays.is_dir() else []
@@ -136,8 +135,8 @@ def check_kubernetes_request(request: DeployRequest, environ: dict[str, str]) ->
             f"--overlay: no overlay {request.overlay!r} in {overlays} "
             f"(there are: {', '.join(known) or 'none'})"
         )
-    if not request.playbook.is_file():
-        raise EcomopsError(f"no playbook at {request.playbook}")
+    if not request.run.playbook.is_file():
+        raise EcomopsError(f"no playbook at {request.run.playbook}")
     kubeconfig = kubeconfig_path(request, environ)
     if not kubeconfig.is_file():
         raise EcomopsError(
@@ -147,25 +146,39 @@ def check_kubernetes_request(request: DeployRequest, environ: dict[str, str]) ->
     return image_tag(request, environ), kubeconfig.resolve()
 
 
+def password_secret_arn(inventory: Inventory) -> str | None:
+    """The secret RDS keeps the database password in, as playbooks/discover.yml finds it:
+    the inventory's ecomops_db_password_secret_arn; else, when the inventory lacks the
+    database (inventory/aws_ec2.yml), that of the RDS instance tagged with the hosts'
+    project in their region; else none (the password is ECOMOPS_DB_PASSWORD)."""
+    common = inventory.common_vars()
+    if common.get("ecomops_db_password_secret_arn"):
+        return str(common["ecomops_db_password_secret_arn"])
+    if all(name in common for name in DATABASE_VARIABLES):
+        return None
+    session = boto3.Session(region_name=common.get("ecomops_region"))
+    return aws.database_secret_arn(session, common.get("ecomops_project") or aws.PROJECT)
+
+
 def check_request(request: DeployRequest, environ: dict[str, str]) -> tuple[str, dict[str, str]]:
     """Fail fast, before touching any host; returns the image tag and the secrets read from
     AWS (to redact them as those of the environment)."""
-    inventory = Inventory.read(request.project_dir, request.inventory)
+    run = request.run
+    inventory = Inventory.read(run.project_dir, run.inventory)
     check_ssh_config(inventory)
-    if request.limit:
-        inventory.check_limit(request.limit)
-    if request.serial and not re.fullmatch(r"[1-9][0-9]*%?", request.serial):
-        raise EcomopsError(f"--serial: {request.serial!r} is not a count (2) or percentage (25%)")
-    if not request.playbook.is_file():
-        raise EcomopsError(f"no playbook at {request.playbook}")
-    if request.limit:  # the hosts the run reaches, as Ansible applies --limit
-        inventory = Inventory.read(request.project_dir, request.inventory, request.limit)
-    needed = needed_variables(reached_groups(request.playbook, inventory), request.tags)
-    # The playbooks read the password from the secret RDS keeps it in, when the inventory
-    # names one (playbooks/discover.yml); this run reads it too, only to redact it.
-    secret_arn = inventory.common_vars().get("ecomops_db_password_secret_arn")
-    from_aws = "ECOMOPS_DB_PASSWORD" in needed and bool(secret_arn)
-    if from_aws:
+    if run.limit:
+        inventory.check_limit(run.limit)
+    if run.serial and not re.fullmatch(r"[1-9][0-9]*%?", run.serial):
+        raise EcomopsError(f"--serial: {run.serial!r} is not a count (2) or percentage (25%)")
+    if not run.playbook.is_file():
+        raise EcomopsError(f"no playbook at {run.playbook}")
+    if run.limit:  # the hosts the run reaches, as Ansible applies --limit
+        inventory = Inventory.read(run.project_dir, run.inventory, run.limit)
+    needed = needed_variables(reached_groups(run.playbook, inventory), run.tags)
+    # The playbooks read the password from the secret RDS keeps it in, if there is one
+    # (playbooks/discover.yml); this run reads it too, only to redact it.
+    secret_arn = password_secret_arn(inventory) if "ECOMOPS_DB_PASSWORD" in needed else None
+    if secret_arn:
         needed = tuple(name for name in needed if name != "ECOMOPS_DB_PASSWORD")
     missing = missing_variables(environ, needed)
     if missing:
@@ -175,7 +188,7 @@ def check_request(request: DeployRequest, environ: dict[str, str]) -> tuple[str,
             ExitCode.MISSING_CREDENTIALS,
         )
     tag = image_tag(request, environ)
-    return tag, ({secret_arn: aws.database_password(secret_arn)} if from_aws else {})
+    return tag, ({secret_arn: aws.database_password(secret_arn)} if secret_arn else {})
 
 
 def controller_inventory(data_dir: Path) -> Path:
@@ -231,24 +244,17 @@ def _play(
     stderr: TextIO,
     redact: Redactor,
 ) -> _Play:
-    tracker = EventTracker(stderr, redact, verbose=request.verbosity > 0)
+    tracker = EventTracker(stderr, redact, verbose=request.run.verbosity > 0)
     with private_data_dir() as data_dir:
-        run = PlaybookRun(
-            project_dir=request.project_dir,
-            playbook=request.playbook,
+        run = replace(
+            request.run,
             inventory=(
                 controller_inventory(data_dir)
                 if request.target == "kubernetes"
-                else request.inventory
+                else request.run.inventory
             ),
-            limit=request.limit,
-            tags=request.tags,
-            check=request.check,
-            diff=request.diff,
-            verbosity=request.verbosity,
-            serial=request.serial,
-            env={"ECOMOPS_IMAGE_TAG": tag, **env},
-            extra_vars=extra_vars,
+            env={**request.run.env, "ECOMOPS_IMAGE_TAG": tag, **env},
+            extra_vars={**request.run.extra_vars, **extra_vars},
         )
         outcome = run_playbook(run, tracker, data_dir, stop)
     return _Play(tag, outcome, tracker, exit_code(outcome, tracker.totals()))
@@ -264,16 +270,17 @@ def roll_back(
 ) -> _Play:
     """Return the app servers on `leaving` to `target` through the rolling deploy, its
     migrations judged first. Only hosts not on `target` change (the playbook's plan)."""
-    fleet = read_fleet(request.project_dir, request.inventory)
+    fleet = read_fleet(request.run.project_dir, request.run.inventory)
     newer = hosts_on(fleet, leaving) or sorted(fleet)
-    check_migrations(request.project_dir, request.inventory, newer, target)
+    check_migrations(request.run.project_dir, request.run.inventory, newer, target)
     stderr.write(f"rollback: returning the app servers from {leaving} to {target.tag}\n")
     by = deployed_by(dict(os.environ), f"rollback from {leaving}")
     extra = {"ecomops_canary": False, "ecomops_release_outcome": "rolled_back",
              "ecomops_deployed_by": by}  # fmt: skip
     # Only the app servers' playbook: bastions and monitoring do not change with the release.
-    playbook = request.project_dir / "playbooks" / "app_servers.yml"
-    rollback = replace(request, playbook=playbook, limit=None, tags=None, check=False, diff=False)
+    playbook = request.run.project_dir / "playbooks" / "app_servers.yml"
+    run = replace(request.run, playbook=playbook, limit=None, tags=None, check=False, diff=False)
+    rollback = replace(request, run=run)
     return _play(rollback, target.tag, {}, extra, stop, stderr, redact)
 
 
@@ -324,7 +331,7 @@ def rollback_target(code: ExitCode, before: Entry | None, tag: str) -> Entry | N
 
 def _fleet_release_before(request: DeployRequest, stderr: TextIO) -> Entry | None:
     try:
-        return fleet_release(read_fleet(request.project_dir, request.inventory))
+        return fleet_release(read_fleet(request.run.project_dir, request.run.inventory))
     except EcomopsError as exc:
         stderr.write(f"deploy: no automatic rollback this time: {exc}\n")
         return None
@@ -343,8 +350,8 @@ def deploy(
         tag, from_aws = check_request(request, environ)
     redact = Redactor({**split_secrets(environ)[1], **from_aws})
     # A failed rollout of the app servers goes back to what they served before.
-    guarded = request.target == "compose" and not request.check and request.rollback
-    lock = request.project_dir / ".cache" / "deploy.lock"
+    guarded = request.target == "compose" and not request.run.check and request.rollback
+    lock = request.run.project_dir / ".cache" / "deploy.lock"
     extra: dict[str, Any] = {}
     with exclusive(lock, "deploy of this project", stderr), cancel_on_signals() as stop:
         before = _fleet_release_before(request, stderr) if guarded else None
@@ -388,9 +395,9 @@ def rollback(
     environ = dict(os.environ)
     _, from_aws = check_request(replace(request, image_tag=to_tag or "unused"), environ)
     redact = Redactor({**split_secrets(environ)[1], **from_aws})
-    lock = request.project_dir / ".cache" / "deploy.lock"
+    lock = request.run.project_dir / ".cache" / "deploy.lock"
     with exclusive(lock, "deploy of this project", stderr), cancel_on_signals() as stop:
-        fleet = read_fleet(request.project_dir, request.inventory)
+        fleet = read_fleet(request.run.project_dir, request.run.inventory)
         current = fleet_release(fleet)
         if current is None:
             raise EcomopsError("no app server has a release history: nothing to roll back")
