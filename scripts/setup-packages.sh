@@ -10,6 +10,7 @@ packages=(
   chromium           # real-browser end-to-end tests (Playwright drives it)
   curl               # the README's and `lab up`'s checks of the running shop
   wrk                # load generator for bench/
+  default-jre-headless  # Java for CodeNarc, the Jenkinsfile's linter (make lint-jenkinsfile)
 )
 
 missing=()
