@@ -160,7 +160,7 @@ def database_password(secret_arn: str) -> str:
     if arn is None:
         raise EcomopsError(
             f"ecomops_db_password_secret_arn: {secret_arn!r} is not a Secrets Manager secret's "
-            "ARN; rebuild the inventory with `ecomops inventory --from terraform`"
+            "ARN; rebuild the inventory with `ecomops inventory --env NAME --from terraform`"
         )
     client = boto3.Session(region_name=arn["region"]).client("secretsmanager")
     try:
@@ -170,7 +170,7 @@ def database_password(secret_arn: str) -> str:
             f"the database password could not be read from {secret_arn} "
             f"(the inventory's ecomops_db_password_secret_arn): {exc}. The credentials need "
             "secretsmanager:GetSecretValue on it; if the database was replaced, rebuild the "
-            "inventory with `ecomops inventory --from terraform`.",
+            "inventory with `ecomops inventory --env NAME --from terraform`.",
             exc.code,
         ) from None
     try:
