@@ -29,8 +29,8 @@ lab-push: lab-up lab-images ## Push the app images (tag IMAGE_TAG) to the lab re
 
 lab-deploy: ## Inventory from .lab/outputs.json, then `ecomops deploy` (lab must be up)
 	@test -f playbooks/site.yml || { echo "lab: playbooks/site.yml does not exist yet: nothing to deploy" >&2; exit 1; }
-	@$(BIN)/ecomops inventory --from file --outputs-file $(LAB_DIR)/outputs.json
-	@$(LAB_ENV) $(BIN)/ecomops deploy --image-tag $(IMAGE_TAG)
+	@$(BIN)/ecomops inventory --env lab --from file --outputs-file $(LAB_DIR)/outputs.json
+	@$(LAB_ENV) $(BIN)/ecomops deploy --env lab --image-tag $(IMAGE_TAG)
 
 lab: lab-push ## Deploy the whole stack to the local lab (APP_HOSTS=2 by default)
 	@$(MAKE) lab-deploy

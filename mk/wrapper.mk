@@ -6,11 +6,14 @@
 # Every `sh` step of the Jenkinsfile is one `make ci-*` (or test/image) target
 # below, so Jenkins and `make pipeline` run the same commands. Where they
 # differ is only where infrastructure and images come from:
-#   Jenkins:  ci-push (DOCKER_CREDS registry), ci-provision (Terraform), inventory from Terraform
-#   pipeline: lab-push (the lab registry),     lab-up (containers),      inventory from .lab/outputs.json
+#   Jenkins:  ci-push (DOCKER_CREDS registry), ci-provision (Terraform), inventories/aws from Terraform
+#   pipeline: lab-push (the lab registry),     lab-up (containers),      inventories/lab from .lab/outputs.json
 
 ECOMOPS          := $(BIN)/ecomops
+# Where the inventory comes from, and the environment it is (inventories/<env>):
+# the lab's here, AWS's from Terraform in Jenkins (Jenkinsfile sets both).
 CI_INVENTORY_FROM ?= file --outputs-file $(ROOT)/.lab/outputs.json
+CI_INVENTORY_ENV  ?= lab
 CI_DOCKER_CONFIG := $(CACHE)/docker-ci
 # Outside Jenkins, secrets come from the lab's env file, as `make lab` does.
 CI_ENV := if [ -z "$${JENKINS_URL:-}" ] && [ -f $(ROOT)/.lab/env ]; then set -a; . $(ROOT)/.lab/env; set +a; fi;
@@ -80,16 +83,16 @@ ci-provision: venv terraform-rc ## Jenkins Infrastructure on main: init, plan to
 	$(ECOMOPS) provision $(CI_TF_ARGS)
 
 ci-configure: venv ## Jenkins Configure: inventory, then `ecomops deploy --image-tag IMAGE_TAG`
-	$(ECOMOPS) inventory --from $(CI_INVENTORY_FROM)
-	@$(CI_ENV) $(ECOMOPS) deploy --image-tag $(IMAGE_TAG) --junit $(REPORTS)/deploy.xml
+	$(ECOMOPS) inventory --env $(CI_INVENTORY_ENV) --from $(CI_INVENTORY_FROM)
+	@$(CI_ENV) $(ECOMOPS) deploy --env $(CI_INVENTORY_ENV) --image-tag $(IMAGE_TAG) --junit $(REPORTS)/deploy.xml
 
 # The canary's analysis over the whole fleet (thresholds of roles/canary), no baseline.
 SMOKE_WINDOW ?= 60
 
 ci-smoke: venv ## Jenkins Smoke: LB, Prometheus targets, versions (waits up to 2 min), then 5xx ratio and p99 per app server over SMOKE_WINDOW s
 	@mkdir -p $(REPORTS)
-	$(ECOMOPS) status --wait 120 --json | tee $(REPORTS)/status.json
-	$(ECOMOPS) analyze --window $(SMOKE_WINDOW) --baseline= --json | tee $(REPORTS)/analyze.json
+	$(ECOMOPS) status --env $(CI_INVENTORY_ENV) --wait 120 --json | tee $(REPORTS)/status.json
+	$(ECOMOPS) analyze --env $(CI_INVENTORY_ENV) --window $(SMOKE_WINDOW) --baseline= --json | tee $(REPORTS)/analyze.json
 
 ci-logout: ## Forget registry credentials (also run by Jenkins' post)
 	@if [ -d $(CI_DOCKER_CONFIG) ]; then \

@@ -54,7 +54,7 @@ output "alb_url" {
 }
 
 output "inventory" {
-  description = "The inventory contract (inventory/CONTRACT.md, schema 1) read by `ecomops inventory --from terraform`. Holds no secret: the database password's secret only by its ARN."
+  description = "The inventory contract (inventories/CONTRACT.md, schema 1) read by `ecomops inventory --from terraform`. Holds no secret: the database password's secret only by its ARN."
   value = {
     schema      = 1
     project     = var.project

@@ -10,12 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ecomops.environments import hosts_file
 from ecomops_lab.probe import LabView
 
 REPO = Path(__file__).resolve().parents[2]
 
 SITE = REPO / "playbooks" / "site.yml"
-INVENTORY = REPO / "inventory" / "hosts.yml"
+INVENTORY = hosts_file(REPO, "lab")
 CACHE = REPO / ".cache" / "bench"
 
 

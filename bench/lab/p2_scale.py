@@ -45,7 +45,7 @@ def bare_hosts(app_hosts: int) -> float:
     started = time.monotonic()
     topology.up(build_plan(app_hosts, ports=Ports.from_env()), LabDir.under(REPO))
     subprocess.run(
-        [str(REPO / ".venv" / "bin" / "ecomops"), "inventory", "--from", "file",
+        [str(REPO / ".venv" / "bin" / "ecomops"), "inventory", "--env", "lab", "--from", "file",
          "--outputs-file", str(REPO / ".lab" / "outputs.json")],
         cwd=REPO, check=True, capture_output=True,
     )  # fmt: skip

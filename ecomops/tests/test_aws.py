@@ -23,6 +23,8 @@ from ecomops import aws
 pytestmark = pytest.mark.integration
 
 BIN = Path(sys.executable).parent
+# The folder ops pass with -i: the plugin's config and its group_vars (ProxyJump).
+EC2_INVENTORY = ROOT / "inventories" / "aws_ec2"
 CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -233,9 +235,8 @@ def test_status_reports_alb_target_health(moto, aws_inventory):
 
 
 def test_the_aws_ec2_plugin_config_gives_ops_the_same_groups_and_jumps(moto):
-    plugin_inventory = ROOT / "inventory" / "aws_ec2.yml"
     graph = subprocess.run(
-        [BIN / "ansible-inventory", "-i", plugin_inventory, "--list"],
+        [BIN / "ansible-inventory", "-i", EC2_INVENTORY, "--list"],
         capture_output=True, text=True, check=True, env={**_base_env(), **moto}, cwd=ROOT,
     )  # fmt: skip
     seen = json.loads(graph.stdout)
@@ -245,7 +246,7 @@ def test_the_aws_ec2_plugin_config_gives_ops_the_same_groups_and_jumps(moto):
     assert plain(hostvars["ecommerce_app_az1"]["ansible_host"]).startswith("10.0.11.")
     # The ProxyJump is a template resolved per host at run time: ask Ansible for it.
     shown = subprocess.run(
-        [BIN / "ansible", "-i", plugin_inventory, "app_servers", "-m", "ansible.builtin.debug",
+        [BIN / "ansible", "-i", EC2_INVENTORY, "app_servers", "-m", "ansible.builtin.debug",
          "-a", "var=ansible_ssh_common_args"],
         capture_output=True, text=True, check=True, env={**_base_env(), **moto}, cwd=ROOT,
     )  # fmt: skip
@@ -256,7 +257,7 @@ def test_the_aws_ec2_plugin_config_gives_ops_the_same_groups_and_jumps(moto):
     monitoring = hostvars["ecommerce_monitoring"]
     assert plain(monitoring["ansible_host"]) == plain(monitoring["ecomops_private_ip"])
     shown = subprocess.run(
-        [BIN / "ansible", "-i", plugin_inventory, "monitoring", "-m", "ansible.builtin.debug",
+        [BIN / "ansible", "-i", EC2_INVENTORY, "monitoring", "-m", "ansible.builtin.debug",
          "-a", "var=ansible_ssh_common_args"],
         capture_output=True, text=True, check=True, env={**_base_env(), **moto}, cwd=ROOT,
     )  # fmt: skip
@@ -266,7 +267,7 @@ def test_the_aws_ec2_plugin_config_gives_ops_the_same_groups_and_jumps(moto):
 
 def test_limit_is_checked_against_the_dynamic_inventory(moto):
     done = run_cli(
-        "deploy", "-i", ROOT / "inventory" / "aws_ec2.yml", "--limit", "ecommerce_app_az9",
+        "deploy", "-i", EC2_INVENTORY, "--limit", "ecommerce_app_az9",
         "--image-tag", "abc123", env=moto,
     )  # fmt: skip
     assert done.returncode == 2, done.stderr
@@ -322,7 +323,7 @@ def shown(report: dict) -> dict[str, dict]:
 
 
 def test_site_discovers_the_database_and_load_balancer_the_ec2_inventory_lacks(moto, tmp_path):
-    done, report = run_discovery(ROOT / "inventory" / "aws_ec2.yml", moto, tmp_path)
+    done, report = run_discovery(EC2_INVENTORY, moto, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     kw = {"region_name": "us-east-1", "endpoint_url": moto["AWS_ENDPOINT_URL"],
           "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}  # fmt: skip
@@ -350,7 +351,7 @@ def test_site_discovers_the_database_and_load_balancer_the_ec2_inventory_lacks(m
 
 def test_discovery_stops_the_run_before_any_host_when_nothing_is_tagged(moto, tmp_path):
     """Project `broken` has instances, but no RDS instance or ALB."""
-    config = yaml.safe_load((ROOT / "inventory" / "aws_ec2.yml").read_text())
+    config = yaml.safe_load((EC2_INVENTORY / "aws_ec2.yml").read_text())
     config["filters"]["tag:Project"] = "broken"
     inventory = tmp_path / "aws_ec2.yml"
     inventory.write_text(yaml.safe_dump(config))
@@ -396,7 +397,8 @@ def test_discovery_asks_only_for_what_is_missing_and_says_when_aws_cannot_answer
     }}))  # fmt: skip
     done, report = run_discovery(inventory, without_credentials(CREDENTIALS, tmp_path), tmp_path)
     assert done.returncode == 2, done.stdout + done.stderr
-    tasks = {task["task"]["name"]: task["hosts"]["app1"] for task in report["plays"][0]["tasks"]}
+    (discovery,) = [p for p in report["plays"] if p["play"]["name"].startswith("Discover")]
+    tasks = {task["task"]["name"]: task["hosts"]["app1"] for task in discovery["tasks"]}
     assert tasks["List the RDS instances of the region"].get("skipped") is True
     assert tasks["List the application load balancers of the region"]["failed"] is True
     assert (
@@ -641,12 +643,12 @@ def test_deploy_without_aws_credentials_for_the_secret_exits_4_saying_what_to_do
 def test_deploy_on_the_ec2_inventory_takes_the_password_from_the_rds_instances_secret(
     moto, tmp_path
 ):
-    """inventory/aws_ec2.yml names no database: the deploy, like the playbooks, finds the
+    """inventories/aws_ec2 names no database: the deploy, like the playbooks, finds the
     RDS instance's secret, so ECOMOPS_DB_PASSWORD is not asked for and its password is
     masked."""
     secret = client(moto, "secretsmanager").get_secret_value(SecretId=db_secret_arn(moto))
     password = json.loads(secret["SecretString"])["password"]
-    done = deploy_leaking_the_password(ROOT / "inventory" / "aws_ec2.yml", moto, tmp_path)
+    done = deploy_leaking_the_password(EC2_INVENTORY, moto, tmp_path)
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
     failed = {task["message"] for task in report["tasks"] if task["status"] == "failed"}

@@ -53,7 +53,8 @@ def deploy(tmp_path, *args, env=None):
 def test_missing_inventory_says_how_to_build_one(tmp_path):
     done = deploy(tmp_path, "-i", tmp_path / "none.yml", env=SECRETS)
     assert done.returncode == 2
-    assert "no inventory at" in done.stderr and "ecomops inventory --from terraform" in done.stderr
+    assert "no inventory at" in done.stderr
+    assert "ecomops inventory --env NAME --from terraform" in done.stderr
 
 
 def test_unknown_host_in_limit_is_refused_and_known_ones_listed(tmp_path, inventory):
@@ -139,7 +140,7 @@ def test_usage_errors_exit_2_and_help_lists_exit_codes():
     assert helped.returncode == 0
     assert "exit codes:" in helped.stdout
     assert "3  at least one host was unreachable" in helped.stdout
-    assert "ecomops deploy --image-tag" in helped.stdout
+    assert "ecomops deploy --env aws --image-tag" in helped.stdout
 
 
 def test_unknown_status_check_is_refused(tmp_path, inventory):

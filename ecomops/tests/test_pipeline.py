@@ -101,3 +101,22 @@ def test_cleanup_off_an_agent_only_shows_what_it_would_remove():
     assert done.returncode == 0, done.stderr
     assert "not on a Jenkins agent" in done.stdout
     assert all(line.startswith(("Would remove", "ci-cleanup")) for line in done.stdout.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("given", "env"),
+    [({}, "lab"), ({"CI_INVENTORY_ENV": "aws", "CI_INVENTORY_FROM": "terraform"}, "aws")],
+    ids=["make-pipeline", "jenkins"],
+)
+def test_configure_and_smoke_name_the_environment_they_work_on(given, env):
+    """Jenkins's AWS and `make pipeline`'s lab each have their inventories/<env>."""
+    assert "CI_INVENTORY_ENV = 'aws'" in JENKINSFILE
+    assert "CI_INVENTORY_FROM = 'terraform'" in JENKINSFILE
+    done = subprocess.run(
+        ["make", "-n", "ci-configure", "ci-smoke"], cwd=ROOT, capture_output=True, text=True,
+        check=False, env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/root", **given},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    commands = [line for line in done.stdout.splitlines() if "/bin/ecomops " in line]
+    assert len(commands) == 4, commands
+    assert all(f" --env {env} " in line for line in commands), commands

@@ -1,4 +1,4 @@
-"""The inventory contract (inventory/CONTRACT.md) for the lab, as Terraform emits it for AWS."""
+"""The inventory contract (inventories/CONTRACT.md) for the lab, as Terraform emits it for AWS."""
 
 from __future__ import annotations
 

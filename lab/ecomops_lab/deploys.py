@@ -34,9 +34,11 @@ class DeployRun:
 
 
 def lab_environ(view: LabView, **extra: str) -> dict[str, str]:
-    """The process environment with the lab's secrets, as `make lab` passes them."""
+    """The process environment with the lab's secrets, as `make lab` passes them, and the
+    lab's inventory (inventories/lab) whatever environment the caller's shell names."""
     env = dict(os.environ)
     env.update(view.env)
+    env["ECOMOPS_ENV"] = "lab"
     env.setdefault("ECOMOPS_IMAGE_TAG", os.environ.get("IMAGE_TAG", "dev"))
     env.update(extra)
     return env

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import docker
 from docker.errors import APIError, ImageNotFound, NotFound
 from docker.models.containers import Container
+from ecomops.environments import ssh_dir
+from ecomops.inventory import SshFiles
 
 from ecomops_lab import contract, services, sshkeys
 from ecomops_lab.engine import (
@@ -127,9 +129,10 @@ def up(plan: Plan, lab: LabDir, log: Log = print) -> Lab:
     with ThreadPoolExecutor(max_workers=8) as pool:
         keys = dict(k for k in pool.map(configure, brought) if k)
     sshkeys.merge_known_hosts(lab.known_hosts, keys)
-    # The wrapper's generated ssh config checks keys against the project's
+    # The wrapper's generated ssh config checks keys against the lab environment's
     # known_hosts: give it the real keys rather than trusting on first use.
-    sshkeys.merge_known_hosts(lab.root.parent / ".cache" / "ssh" / "known_hosts", keys)
+    wrapper = SshFiles.under(ssh_dir(lab.root.parent, "lab"), None)
+    sshkeys.merge_known_hosts(wrapper.known_hosts, keys)
     lab.ssh_config.write_text(sshkeys.ssh_config(plan, lab, ports))
     write_json(
         lab.outputs, contract.outputs(plan, ports, str(lab.haproxy_socket), str(lab.ssh_key))

@@ -73,7 +73,7 @@ def test_secrets_are_only_in_root_only_files_on_the_hosts(
 def test_secrets_are_nowhere_on_the_control_node_but_the_labs_env_file(
     view: LabView, markers: list[str]
 ) -> None:
-    places = [REPO / "reports", REPO / "inventory", REPO / ".cache", REPO / ".lab"]
+    places = [REPO / "reports", REPO / "inventories", REPO / ".cache", REPO / ".lab"]
     hits = []
     for root in places:
         for path in (p for p in root.rglob("*") if p.is_file() and not p.is_symlink()):

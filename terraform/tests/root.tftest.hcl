@@ -1,5 +1,5 @@
 # The whole root module with a mocked AWS provider: wiring, the inventory
-# output the wrapper reads (inventory/CONTRACT.md) and input validation.
+# output the wrapper reads (inventories/CONTRACT.md) and input validation.
 # Plan-only runs (an ephemeral variable cannot cross from plan to apply in a
 # test run); override_during = plan makes the mocked values known at plan.
 
@@ -124,7 +124,7 @@ run "inventory_output_follows_the_contract" {
       keys(output.inventory.database) == ["address", "name", "password_secret_arn", "port", "username"] &&
       keys(output.inventory.load_balancer) == ["dns_name", "haproxy_backend", "haproxy_socket", "kind", "target_group_arn", "url"]
     )
-    error_message = "The inventory has exactly the fields of inventory/CONTRACT.md."
+    error_message = "The inventory has exactly the fields of inventories/CONTRACT.md."
   }
 
   assert {

@@ -171,7 +171,7 @@ def database_password(secret_arn: str) -> str:
     if arn is None:
         raise EcomopsError(
             f"ecomops_db_password_secret_arn: {secret_arn!r} is not a Secrets Manager secret's "
-            "ARN; rebuild the inventory with `ecomops inventory --from terraform`"
+            "ARN; rebuild the inventory with `ecomops inventory --env NAME --from terraform`"
         )
     client = boto3.Session(region_name=arn["region"]).client("secretsmanager")
     try:
@@ -181,7 +181,8 @@ def database_password(secret_arn: str) -> str:
             f"the database password could not be read from {secret_arn} "
             "(ecomops_db_password_secret_arn, the inventory's or the RDS instance's): "
             f"{exc}. The credentials need secretsmanager:GetSecretValue on it; if the database "
-            "was replaced, rebuild the inventory with `ecomops inventory --from terraform`.",
+            "was replaced, rebuild the inventory with "
+            "`ecomops inventory --env NAME --from terraform`.",
             exc.code,
         ) from None
     try:

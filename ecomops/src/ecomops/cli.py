@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ecomops import aws, terraform
+from ecomops import aws, environments, terraform
 from ecomops.canary import Prometheus, Thresholds, analyze, canary_window
 from ecomops.deploy import PLAYBOOKS, TARGETS, DeployRequest, deploy, rollback
 from ecomops.errors import EXIT_CODE_HELP, EcomopsError, ExitCode
@@ -42,18 +42,24 @@ Deploy and operate the e-commerce stack: build the Ansible inventory from
 Terraform, AWS tags or the lab, run playbooks/site.yml through ansible-runner,
 check what runs. Run it from the repository (or pass --project-dir).
 
+Every command on hosts names its environment: --env NAME (or ECOMOPS_ENV) is the
+inventory inventories/NAME/hosts.yml that `ecomops inventory --env NAME` wrote;
+-i PATH names any other inventory (e.g. -i inventories/aws_ec2, the EC2 tags).
+
 examples:
-  ecomops inventory --from terraform               # terraform output -> inventory/hosts.yml
-  ecomops inventory --from file --outputs-file .lab/outputs.json
+  ecomops inventory --env aws --from terraform     # terraform output -> inventories/aws/hosts.yml
+  ecomops inventory --env lab --from file --outputs-file .lab/outputs.json
   ecomops inventory --from aws --region us-east-1 -o - --format json
-  ecomops deploy --image-tag "$(git rev-parse --short=12 HEAD)"
-  ecomops deploy --limit app_servers --tags ecommerce_app --check --diff
-  ecomops deploy --serial 50%                      # rolling batches of half the app servers
+  ecomops deploy --env aws --image-tag "$(git rev-parse --short=12 HEAD)"
+  ecomops deploy --env lab --limit app_servers --tags ecommerce_app --check --diff
+  ecomops deploy --env aws --serial 50%            # rolling batches of half the app servers
   ecomops deploy --target kubernetes --kubeconfig ~/.kube/eks --image-tag "$SHA"
+  export ECOMOPS_ENV=lab                           # the environment of the commands below
   ecomops status --json
   ecomops analyze --window 60                      # every app server's 5xx ratio and p99
   ecomops history --json                           # the release history of every app server
   ecomops rollback                                 # back to the release before the current one
+  ecomops status -i inventories/aws_ec2            # the EC2 instances found by their tags
   ecomops provision --plan-only                    # init + plan to a file, no apply
   ecomops provision --backend-config team.s3.tfbackend   # state in S3, S3 lock file
 
@@ -75,10 +81,10 @@ state unless --allow-local-state.
 def find_project_dir(start: Path) -> Path:
     """The repository root: the nearest folder up from `start` holding ansible.cfg."""
     for folder in (start, *start.parents):
-        if (folder / "ansible.cfg").is_file() and (folder / "inventory").is_dir():
+        if (folder / "ansible.cfg").is_file() and (folder / environments.INVENTORIES).is_dir():
             return folder
     raise EcomopsError(
-        f"no ecomops repository (ansible.cfg + inventory/) at or above {start}; "
+        f"no ecomops repository (ansible.cfg + {environments.INVENTORIES}/) at or above {start}; "
         "run ecomops from the repository or pass --project-dir"
     )
 
@@ -110,8 +116,25 @@ def _command(
         epilog=EXIT_CODE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
     if inventory:
-        parser.add_argument("-i", "--inventory", type=Path, help="default: inventory/hosts.yml")
+        where = parser.add_mutually_exclusive_group()
+        _env_argument(where, "the environment: inventories/NAME/hosts.yml")
+        where.add_argument(
+            "-i",
+            "--inventory",
+            type=Path,
+            help="any other inventory, file or folder (wins over ECOMOPS_ENV)",
+        )
     return parser
+
+
+def _env_argument(group: Any, text: str) -> None:  # a mutually exclusive group (private class)
+    # No default environment: one picked for the user would be the last one built.
+    group.add_argument(
+        "--env",
+        metavar="NAME",
+        default=os.environ.get("ECOMOPS_ENV") or None,
+        help=f"{text} (default: ECOMOPS_ENV, else none: name one)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -128,9 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
         sub,
         common,
         "inventory",
-        "build inventory/hosts.yml and the SSH config for ProxyJump",
-        "Build the Ansible inventory from the inventory contract "
-        "(inventory/CONTRACT.md) and write .cache/ssh/config for the bastions.",
+        "build inventories/ENV/hosts.yml and the SSH config for ProxyJump",
+        "Build the Ansible inventory of an environment from the inventory contract "
+        "(inventories/CONTRACT.md): inventories/ENV/hosts.yml, and .cache/ssh/ENV/config "
+        "for the bastions.",
     )
     inv.add_argument("--from", dest="source", choices=SOURCES, required=True, help="where to read")
     inv.add_argument(
@@ -148,10 +172,16 @@ def build_parser() -> argparse.ArgumentParser:
         default=Path(os.environ["ECOMOPS_SSH_KEY"]) if os.environ.get("ECOMOPS_SSH_KEY") else None,
         help="private key for every hop (default: ECOMOPS_SSH_KEY, else the contract's, if any)",
     )
-    inv.add_argument("--ssh-dir", type=Path, help="default: .cache/ssh in the repository")
-    inv.add_argument("--format", choices=FORMATS, default="yaml")
     inv.add_argument(
-        "-o", "--output", help="inventory file, or - for stdout (default: inventory/hosts.yml)"
+        "--ssh-dir",
+        type=Path,
+        help="default: .cache/ssh/ENV (with -o: .cache/ssh) in the repository",
+    )
+    inv.add_argument("--format", choices=FORMATS, default="yaml")
+    where = inv.add_mutually_exclusive_group()
+    _env_argument(where, "write inventories/NAME/hosts.yml")
+    where.add_argument(
+        "-o", "--output", help="another inventory file, or - for stdout (wins over ECOMOPS_ENV)"
     )
 
     dep = _command(
@@ -318,17 +348,21 @@ def _inventory(args: argparse.Namespace, root: Path) -> None:
         args.region,
         args.ssh_user,
     )
+    # -o wins over ECOMOPS_ENV, as -i does for the other commands.
+    env = None if args.output else args.env
+    output = Path(args.output) if args.output else environments.output_path(
+        root, env, contract.environment
+    )  # fmt: skip
     # A key named on our command line is relative to the cwd, one in the contract to the repo.
     identity = args.ssh_key.resolve() if args.ssh_key else None
     if identity is None and contract.ssh_private_key_file:
         identity = root / contract.ssh_private_key_file
-    ssh = SshFiles.under(args.ssh_dir or root / ".cache" / "ssh", identity)
+    ssh = SshFiles.under(args.ssh_dir or environments.ssh_dir(root, env), identity)
     write_ssh_files(contract, ssh, source)
     text = render_inventory(build_inventory(contract, ssh), args.format)
     if args.output == "-":
         sys.stdout.write(text)
         return
-    output = Path(args.output) if args.output else root / "inventory" / "hosts.yml"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text)
     summary = {
@@ -346,10 +380,16 @@ def _inventory(args: argparse.Namespace, root: Path) -> None:
 
 
 def _deploy(args: argparse.Namespace, root: Path) -> ExitCode:
+    # A cluster is reached from the controller's own inventory: it names no environment.
+    inventory = (
+        environments.inventory_path(root, args.env, args.inventory)
+        if args.target == "compose"
+        else Path(os.devnull)
+    )
     run = PlaybookRun(
         project_dir=root,
         playbook=(args.playbook or root / "playbooks" / PLAYBOOKS[args.target]).resolve(),
-        inventory=(args.inventory or root / "inventory" / "hosts.yml").resolve(),
+        inventory=inventory,
         limit=args.limit,
         tags=args.tags,
         check=args.check,
@@ -376,7 +416,7 @@ def _status(args: argparse.Namespace, root: Path) -> ExitCode:
         raise EcomopsError(f"--checks: unknown {', '.join(unknown)}; use {','.join(CHECK_KINDS)}")
     if args.wait < 0:
         raise EcomopsError(f"--wait: {args.wait:g} is not a number of seconds (0 or more)")
-    inventory_path = (args.inventory or root / "inventory" / "hosts.yml").resolve()
+    inventory_path = environments.inventory_path(root, args.env, args.inventory)
     inventory = Inventory.read(root, inventory_path)
     checks = gather_until_healthy(
         lambda: gather(root, inventory_path, inventory, args.prometheus_url, kinds), args.wait
@@ -408,7 +448,7 @@ def _analyze(args: argparse.Namespace, root: Path) -> ExitCode:
     inventory = None
     if not (args.prometheus_url and args.canary and args.baseline is not None):
         inventory = Inventory.read(
-            root, (args.inventory or root / "inventory" / "hosts.yml").resolve()
+            root, environments.inventory_path(root, args.env, args.inventory)
         )
     servers = inventory.hosts("app_servers") if inventory else []
     canary = args.canary or servers
@@ -437,7 +477,7 @@ def _given(value: T | None, defaults: Thresholds | None, name: str) -> T:
 
 
 def _history(args: argparse.Namespace, root: Path) -> ExitCode:
-    inventory_path = (args.inventory or root / "inventory" / "hosts.yml").resolve()
+    inventory_path = environments.inventory_path(root, args.env, args.inventory)
     Inventory.read(root, inventory_path)
     fleet = read_fleet(root, inventory_path)
     current = fleet_release(fleet)
@@ -459,7 +499,7 @@ def _rollback(args: argparse.Namespace, root: Path) -> ExitCode:
     run = PlaybookRun(
         project_dir=root,
         playbook=(root / "playbooks" / PLAYBOOKS["compose"]).resolve(),
-        inventory=(args.inventory or root / "inventory" / "hosts.yml").resolve(),
+        inventory=environments.inventory_path(root, args.env, args.inventory),
         verbosity=args.verbose,
     )
     request = DeployRequest(

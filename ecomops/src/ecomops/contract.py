@@ -1,4 +1,4 @@
-"""The inventory contract (inventory/CONTRACT.md): parse and validate it.
+"""The inventory contract (inventories/CONTRACT.md): parse and validate it.
 
 Terraform, the lab and EC2 discovery all produce this document. Every problem
 found is reported at once, each naming the field at fault, so a broken output
@@ -30,7 +30,7 @@ class ContractError(EcomopsError):
         super().__init__(
             f"invalid inventory contract from {source}:\n{lines}\n"
             "Fix the producer (terraform output `inventory`, the lab's .lab/outputs.json) "
-            "as described in inventory/CONTRACT.md.",
+            "as described in inventories/CONTRACT.md.",
             ExitCode.USAGE,
         )
         self.problems = problems

@@ -149,7 +149,7 @@ def check_kubernetes_request(request: DeployRequest, environ: dict[str, str]) ->
 def password_secret_arn(inventory: Inventory) -> str | None:
     """The secret RDS keeps the database password in, as playbooks/discover.yml finds it:
     the inventory's ecomops_db_password_secret_arn; else, when the inventory lacks the
-    database (inventory/aws_ec2.yml), that of the RDS instance tagged with the hosts'
+    database (inventories/aws_ec2), that of the RDS instance tagged with the hosts'
     project in their region; else none (the password is ECOMOPS_DB_PASSWORD)."""
     common = inventory.common_vars()
     if common.get("ecomops_db_password_secret_arn"):

@@ -1,5 +1,5 @@
 """An inventory as Ansible itself reads it (`ansible-inventory --list`), so that the
-generated hosts.yml, a hand-written one and a dynamic plugin (inventory/aws_ec2.yml)
+generated hosts.yml, a hand-written one and a dynamic plugin (inventories/aws_ec2)
 answer `--limit`, `status` and `history` alike."""
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ class Inventory:
         """Ask Ansible for the inventory at `path` (only the hosts `limit` selects)."""
         if not path.exists():
             raise EcomopsError(
-                f"no inventory at {path}: build it first with "
-                "`ecomops inventory --from terraform` (or --from aws / --from file)"
+                f"no inventory at {path}: build an environment's with "
+                "`ecomops inventory --env NAME --from terraform` (or --from aws / --from file), "
+                "then pass --env NAME"
             )
         command = [str(Path(sys.executable).parent / "ansible-inventory"), "-i", str(path)]
         command += ["--list", *(["--limit", limit] if limit else [])]

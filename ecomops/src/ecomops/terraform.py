@@ -193,7 +193,7 @@ def contract_from_outputs(outputs: Any, source: str) -> Contract:
     if not isinstance(output, dict) or "value" not in output:
         raise EcomopsError(
             f"{source} has no `{OUTPUT_NAME}` output (it has: {', '.join(sorted(outputs))}); "
-            "the Terraform configuration must define it as in inventory/CONTRACT.md."
+            "the Terraform configuration must define it as in inventories/CONTRACT.md."
         )
     return parse_contract(output["value"], f"{source} (output `{OUTPUT_NAME}`)")
 
