@@ -610,22 +610,27 @@ def deploy_leaking_the_password(
     )  # fmt: skip
 
 
-def test_deploy_takes_the_password_from_the_secret_and_never_shows_it(
-    aws_inventory, moto, tmp_path
-):
-    inventory, _ = aws_inventory
-    secret = client(moto, "secretsmanager").get_secret_value(SecretId=db_secret_arn(moto))
+def assert_the_secrets_password_ran_masked(inventory: Path, env: dict[str, str], tmp: Path) -> None:
+    """Not refused for the missing ECOMOPS_DB_PASSWORD: the playbook ran with the secret's
+    password, and its failed task shows it masked, in the report, the log and JUnit alike."""
+    secret = client(env, "secretsmanager").get_secret_value(SecretId=db_secret_arn(env))
     password = json.loads(secret["SecretString"])["password"]
-    done = deploy_leaking_the_password(inventory, moto, tmp_path)
-    # Not refused for the missing ECOMOPS_DB_PASSWORD: the playbook ran, its task failed.
+    done = deploy_leaking_the_password(inventory, env, tmp)
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
     failed = {task["message"] for task in report["tasks"] if task["status"] == "failed"}
     assert failed == {"password=********"}
-    junit = (tmp_path / "deploy.xml").read_text()
+    junit = (tmp / "deploy.xml").read_text()
     assert "password=********" in junit
     for output in (done.stdout, done.stderr, junit):
         assert password not in output
+
+
+def test_deploy_takes_the_password_from_the_secret_and_never_shows_it(
+    aws_inventory, moto, tmp_path
+):
+    inventory, _ = aws_inventory
+    assert_the_secrets_password_ran_masked(inventory, moto, tmp_path)
 
 
 def test_deploy_without_aws_credentials_for_the_secret_exits_4_saying_what_to_do(
@@ -646,15 +651,7 @@ def test_deploy_on_the_ec2_inventory_takes_the_password_from_the_rds_instances_s
     """inventories/aws_ec2 names no database: the deploy, like the playbooks, finds the
     RDS instance's secret, so ECOMOPS_DB_PASSWORD is not asked for and its password is
     masked."""
-    secret = client(moto, "secretsmanager").get_secret_value(SecretId=db_secret_arn(moto))
-    password = json.loads(secret["SecretString"])["password"]
-    done = deploy_leaking_the_password(EC2_INVENTORY, moto, tmp_path)
-    assert done.returncode == 1, done.stderr
-    report = json.loads(done.stdout)
-    failed = {task["message"] for task in report["tasks"] if task["status"] == "failed"}
-    assert failed == {"password=********"}
-    for output in (done.stdout, done.stderr, (tmp_path / "deploy.xml").read_text()):
-        assert password not in output
+    assert_the_secrets_password_ran_masked(EC2_INVENTORY, moto, tmp_path)
 
 
 def test_deploy_asks_for_the_password_of_a_database_found_without_a_secret(
