@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -130,7 +129,6 @@ def test_i_is_taken_as_given(project, tmp_path):
 def test_plain_ansible_playbook_without_an_inventory_stops_before_any_play():
     """ansible.cfg names no inventory: site.yml must not succeed doing nothing."""
     env = {k: v for k, v in os.environ.items() if k != "ANSIBLE_INVENTORY"}
-    started = time.monotonic()
     done = subprocess.run(
         [Path(sys.executable).parent / "ansible-playbook", ROOT / "playbooks" / "site.yml"],
         cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
@@ -140,4 +138,3 @@ def test_plain_ansible_playbook_without_an_inventory_stops_before_any_play():
     assert "The inventory has no app servers" in done.stdout
     assert "ansible-playbook -i inventories/<env>" in done.stdout
     assert "PLAY [Check the app servers' inputs" not in done.stdout
-    assert time.monotonic() - started < 60
