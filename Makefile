@@ -30,6 +30,13 @@ IMAGE_TAG := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo dev)
 endif
 export IMAGE_TAG
 
+# $(call build-image,IMAGE:TAG,DOCKERFILE,CONTEXT,BUILD-ARGS): one app image. Its
+# lines are prefixed with its name, as `make lab` builds the images side by side.
+define build-image
+docker build -f $(2) $(4) -t $(1) $(3) 2>&1 | sed -u 's|^|$(firstword $(subst :, ,$(1))): |'
+@docker image inspect $(1) --format '$(1) {{.Size}} bytes'
+endef
+
 # Suites register themselves here from mk/*.mk; the include order below is the
 # order `make test` runs them in: fast ones first, except that the wrapper's
 # tests read the inventory built from test-terraform's moto apply (they skip
@@ -44,7 +51,9 @@ TEST_TARGETS :=
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-setup: packages docker-engine venv images terraform-rc groovy-lint ## Install everything the project needs (idempotent)
+# Side by side: apt, the venvs (PyPI), debootstrap (Debian's mirror) and npm mostly wait on the network.
+setup: ## Install everything the project needs (idempotent)
+	@$(MAKE) --jobs=4 packages docker-engine venv images terraform-rc groovy-lint
 
 packages: ## Debian packages of the control node (docker.io, debootstrap, chromium, ...)
 	@scripts/setup-packages.sh
@@ -59,6 +68,7 @@ images: docker-engine ## Lab base images (debootstrap + docker import), rebuilt 
 	@lab/images/build.sh
 
 terraform-rc: $(CACHE)/terraform.rc ## Project-local Terraform CLI config using the provider mirror
+	@:
 
 $(CACHE)/terraform.rc: Makefile
 	@mkdir -p $(CACHE)/terraform-plugin-cache
@@ -75,6 +85,7 @@ JAVA              ?= /usr/bin/java
 JENKINSFILE       ?= $(ROOT)/Jenkinsfile
 
 groovy-lint: $(GROOVY_LINT_STAMP) ## npm-groovy-lint (CodeNarc) for the Jenkinsfile, from its lock file
+	@:
 
 $(GROOVY_LINT_STAMP): $(GROOVY_LINT)/package-lock.json
 	@command -v npm >/dev/null || { echo "groovy-lint: npm is missing; install Node.js 20.19+ with npm" >&2; exit 1; }

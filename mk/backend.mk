@@ -14,9 +14,7 @@ BACKEND_PYTHON_BASE ?= ecomops/python
 .PHONY: image-backend test-backend bench-backend bench-storefront
 
 image-backend: images ## Build ecommerce-backend:$(IMAGE_TAG) (gunicorn on 8000, non-root)
-	docker build -f app/Dockerfile.backend --build-arg PYTHON_IMAGE=$(BACKEND_PYTHON_BASE) \
-	  -t $(BACKEND_IMAGE) app/backend
-	@docker image inspect $(BACKEND_IMAGE) --format 'image-backend: $(BACKEND_IMAGE) {{.Size}} bytes'
+	$(call build-image,$(BACKEND_IMAGE),app/Dockerfile.backend,app/backend,--build-arg PYTHON_IMAGE=$(BACKEND_PYTHON_BASE))
 
 test-backend: venv image-backend ## Backend tests on real PostgreSQL + the image (reports/backend.xml)
 	@mkdir -p $(REPORTS)

@@ -18,9 +18,7 @@ FRAUD_ONE_CORE := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 FRAUD_API_IMAGE := ecommerce-fraud-api:$(IMAGE_TAG)
 
 image-fraud-api: images ## Build ecommerce-fraud-api:$(IMAGE_TAG) (gunicorn on 8001, non-root)
-	docker build -f app/Dockerfile.fraud-api --build-arg PYTHON_IMAGE=$(BACKEND_PYTHON_BASE) \
-	  -t $(FRAUD_API_IMAGE) app
-	@docker image inspect $(FRAUD_API_IMAGE) --format 'image-fraud-api: $(FRAUD_API_IMAGE) {{.Size}} bytes'
+	$(call build-image,$(FRAUD_API_IMAGE),app/Dockerfile.fraud-api,app,--build-arg PYTHON_IMAGE=$(BACKEND_PYTHON_BASE))
 
 # The image tests train and score inside the deployed backend image (built by backend.mk)
 # and run the fraud API's image; fraud/tests also runs app/fraud-api as a real process.

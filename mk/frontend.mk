@@ -30,10 +30,7 @@ test-frontend: $(FRONTEND_STAMP) ## Storefront unit tests (Vitest, jsdom)
 	  --outputFile.junit=$(REPORTS)/frontend.xml
 
 image-frontend: images ## Build ecommerce-frontend:$(IMAGE_TAG) (nginx on 3000, proxies the backend)
-	docker build -f app/Dockerfile.frontend \
-	  --build-arg NODE_IMAGE=ecomops/node --build-arg NGINX_IMAGE=ecomops/nginx \
-	  -t ecommerce-frontend:$(IMAGE_TAG) app/frontend
-	@docker image inspect ecommerce-frontend:$(IMAGE_TAG) --format 'image-frontend: ecommerce-frontend:$(IMAGE_TAG) {{.Size}} bytes'
+	$(call build-image,ecommerce-frontend:$(IMAGE_TAG),app/Dockerfile.frontend,app/frontend,--build-arg NODE_IMAGE=ecomops/node --build-arg NGINX_IMAGE=ecomops/nginx)
 
 test-frontend-image: image-frontend ## The frontend image behaves as production needs (reports/frontend-image.xml)
 	@mkdir -p $(REPORTS)

@@ -32,7 +32,9 @@ lab-deploy: ## Inventory from .lab/outputs.json, then `ecomops deploy` (lab must
 	@$(BIN)/ecomops inventory --env lab --from file --outputs-file $(LAB_DIR)/outputs.json
 	@$(LAB_ENV) $(BIN)/ecomops deploy --env lab --image-tag $(IMAGE_TAG)
 
-lab: lab-push ## Deploy the whole stack to the local lab (APP_HOSTS=2 by default)
+# The hosts start while the app images build: neither waits for the other.
+lab: ## Deploy the whole stack to the local lab (APP_HOSTS=2 by default)
+	@$(MAKE) --jobs=4 lab-push
 	@$(MAKE) lab-deploy
 	@$(LAB_PY) seed
 	@$(LAB_PY) info

@@ -58,24 +58,40 @@ build_root() {
 
 # An image derives from the debootstrap root unless its folder names another
 # lab image in a file called `parent`; its hash covers its parent's.
-declare -A built=()
-build_derived() { # name root_hash
-  local name=$1 parent_name=$suite-minbase parent_hash=$2 image="$prefix/$1" hash
-  [[ -n ${built[$name]:-} ]] && return
+declare -A hash_of=() children=()
+plan() { # name root_hash: the image's recipe hash, and its place under its parent
+  local name=$1 parent_name=$suite-minbase parent_hash=$2
+  [[ -n ${hash_of[$name]:-} ]] && return
   if [[ -f "$here/$name/parent" ]]; then
     parent_name=$(<"$here/$name/parent")
-    build_derived "$parent_name" "$2"
-    parent_hash=${built[$parent_name]}
+    plan "$parent_name" "$2"
+    parent_hash=${hash_of[$parent_name]}
   fi
-  hash=$(printf '%s\n' "$parent_hash" "$(recipe_hash "$here/$name"/*)" | sha256sum | cut -c1-16)
-  built[$name]=$hash
+  hash_of[$name]=$(printf '%s\n' "$parent_hash" "$(recipe_hash "$here/$name"/*)" | sha256sum | cut -c1-16)
+  children[$parent_name]+=" $name"
+}
+
+build_derived() { # name
+  local name=$1 image="$prefix/$1" hash=${hash_of[$1]} parent_name=$suite-minbase log
+  [[ -f "$here/$name/parent" ]] && parent_name=$(<"$here/$name/parent")
   if [[ $(current_hash "$image") == "$hash" ]]; then say "$image is up to date"; return; fi
   say "building $image"
-  local log; log=$(mktemp)
+  log=$(mktemp)
   docker build -q --label "$label=$hash" --build-arg "BASE_IMAGE=$prefix/$parent_name:latest" \
-    -t "$image:latest" "$here/$name" >"$log" 2>&1 || { cat "$log" >&2; die "docker build of $image failed"; }
+    -t "$image:latest" "$here/$name" >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; die "docker build of $image failed"; }
   rm -f "$log"
   say "built $image"
+}
+
+# An image waits for its parent only: most of a build is apt waiting on the
+# mirror, so every image whose parent is ready builds side by side.
+build_tree() { # parent: build its children, each then its own, in parallel
+  local name pid pids=() failed=0
+  for name in ${children[$1]:-}; do
+    { build_derived "$name"; build_tree "$name"; } & pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  return $failed
 }
 
 docker info >/dev/null 2>&1 || die "no Docker engine answers: run 'make setup'"
@@ -84,5 +100,6 @@ wanted=("$@"); [[ ${#wanted[@]} -gt 0 ]] || read -ra wanted <<<"$known"
 root_hash=$(build_root | tail -n1)
 for name in "${wanted[@]}"; do
   [[ -f "$here/$name/Dockerfile" ]] || die "unknown image '$name' (known: $known)"
-  build_derived "$name" "$root_hash"
+  plan "$name" "$root_hash"
 done
+build_tree "$suite-minbase"

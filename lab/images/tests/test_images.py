@@ -60,6 +60,29 @@ def test_an_unchanged_recipe_rebuilds_nothing() -> None:
         assert f"ecomops/{image} is up to date" in log
 
 
+def test_a_failed_build_fails_the_run_and_nothing_is_built_on_it(tmp_path: Path) -> None:
+    # A copy of the recipes with one image that cannot build and a child of it;
+    # the same root recipe keeps the debootstrap root up to date.
+    here = tmp_path / "images"
+    here.mkdir()
+    for name in ("build.sh", "minbase.packages"):
+        (here / name).write_bytes((BUILD.parent / name).read_bytes())
+    (here / "build.sh").chmod(0o755)
+    tag = uuid.uuid4().hex[:8]
+    broken, child = f"broken-{tag}", f"child-{tag}"
+    (here / broken).mkdir()
+    (here / broken / "Dockerfile").write_text("ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN false\n")
+    (here / child).mkdir()
+    (here / child / "Dockerfile").write_text("ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n")
+    (here / child / "parent").write_text(broken)
+    result = subprocess.run([str(here / "build.sh")], capture_output=True, text=True)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"docker build of ecomops/{broken} failed" in result.stderr
+    assert f"building ecomops/{child}" not in result.stdout
+    for name in (broken, child):
+        assert docker("image", "inspect", f"ecomops/{name}", check=False) in ("", "[]")
+
+
 def test_host_image_boots_systemd_without_privileged(host: str) -> None:
     state = wait_for_boot(host)
     failed = docker("exec", host, "systemctl", "--failed", "--no-legend", check=False)
