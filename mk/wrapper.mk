@@ -41,7 +41,7 @@ pipeline: ## Run the Jenkinsfile's stages locally against the lab
 
 ci-build: venv ## Jenkins Build: the toolchain venv with the backend's dependencies
 
-ci-test: test-backend test-frontend ci-ansible-lint ci-terraform-test test-kubernetes ## Jenkins Test stage
+ci-test: test-backend test-frontend ci-ansible-lint ci-terraform-test test-kubernetes lint-jenkinsfile ## Jenkins Test stage
 
 ci-ansible-lint: venv
 	ansible-lint --profile production --offline

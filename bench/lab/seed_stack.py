@@ -56,8 +56,11 @@ docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' ecommerce-backend 
 backend=$(docker inspect -f '{{.Config.Image}}' ecommerce-backend)
 docker stop ecommerce-frontend ecommerce-backend >/dev/null
 docker network create seed-stack >/dev/null
+# runserver is one process, as the seed's was: without the multiprocess metrics
+# directory our entrypoint (bypassed here) makes for gunicorn's workers.
 docker run -d --name seed-backend --network seed-stack --env-file /root/seed-backend.env \
-  -p 8000:8000 --entrypoint python "$backend" manage.py runserver 0.0.0.0:8000 >/dev/null
+  -p 8000:8000 --entrypoint env "$backend" -u PROMETHEUS_MULTIPROC_DIR \
+  python manage.py runserver 0.0.0.0:8000 >/dev/null
 docker run -d --name seed-frontend --network seed-stack -p 3000:3000 \
   -e BACKEND_URL=http://seed-backend:8000 "$image" >/dev/null
 """
