@@ -17,11 +17,12 @@ export SSL_CERT_FILE=${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}
 fail() { echo "setup-venv: $* (is PyPI reachable?); run 'make setup' again once it is" >&2; exit 1; }
 
 stamp_of() { cat "$@" | sha256sum | cut -c1-16; }
+current() { [[ -f "$1" && $(cat "$1") == "$2" ]]; } # stamp sum: installed from these inputs
 
 bootstrap_uv() {
   local stamp="$uv_venv/.installed" sum
   sum=$(stamp_of requirements/uv.txt)
-  [[ -f "$stamp" && $(cat "$stamp") == "$sum" ]] && return
+  current "$stamp" "$sum" && return
   [[ -x "$uv_venv/bin/python" ]] || "$python" -m venv "$uv_venv"
   "$uv_venv/bin/pip" install -q --disable-pip-version-check -r requirements/uv.txt || fail "pip could not install uv"
   echo "$sum" > "$stamp"
@@ -31,7 +32,7 @@ install() { # venv requirements-file inputs...
   local venv=$1 req=$2 stamp="$1/.installed" sum
   shift
   sum=$(stamp_of "$@")
-  [[ -f "$stamp" && $(cat "$stamp") == "$sum" ]] && { echo "setup-venv: $venv is up to date"; return; }
+  current "$stamp" "$sum" && { echo "setup-venv: $venv is up to date"; return; }
   bootstrap_uv
   # --seed: pip stays in the venv for those who reach for it.
   [[ -x "$venv/bin/python" ]] || "$uv" venv -q --seed --python "$python" "$venv"

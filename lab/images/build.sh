@@ -58,7 +58,7 @@ build_root() {
 
 # An image derives from the debootstrap root unless its folder names another
 # lab image in a file called `parent`; its hash covers its parent's.
-declare -A hash_of=() children=()
+declare -A hash_of=() parent_of=() children=()
 plan() { # name root_hash: the image's recipe hash, and its place under its parent
   local name=$1 parent_name=$suite-minbase parent_hash=$2
   [[ -n ${hash_of[$name]:-} ]] && return
@@ -68,16 +68,16 @@ plan() { # name root_hash: the image's recipe hash, and its place under its pare
     parent_hash=${hash_of[$parent_name]}
   fi
   hash_of[$name]=$(printf '%s\n' "$parent_hash" "$(recipe_hash "$here/$name"/*)" | sha256sum | cut -c1-16)
+  parent_of[$name]=$parent_name
   children[$parent_name]+=" $name"
 }
 
 build_derived() { # name
-  local name=$1 image="$prefix/$1" hash=${hash_of[$1]} parent_name=$suite-minbase log
-  [[ -f "$here/$name/parent" ]] && parent_name=$(<"$here/$name/parent")
+  local name=$1 image="$prefix/$1" hash=${hash_of[$1]} log
   if [[ $(current_hash "$image") == "$hash" ]]; then say "$image is up to date"; return; fi
   say "building $image"
   log=$(mktemp)
-  docker build -q --label "$label=$hash" --build-arg "BASE_IMAGE=$prefix/$parent_name:latest" \
+  docker build -q --label "$label=$hash" --build-arg "BASE_IMAGE=$prefix/${parent_of[$name]}:latest" \
     -t "$image:latest" "$here/$name" >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; die "docker build of $image failed"; }
   rm -f "$log"
   say "built $image"
